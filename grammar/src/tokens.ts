@@ -1,0 +1,124 @@
+// Token vocabulary of the sptls language (spec §2) and the Chevrotain lexer.
+//
+// Keywords are not lexer patterns of their own: every keyword also matches the
+// identifier pattern (`storage-agent`, `signed-by`), so the lexer reads one
+// `Identifier` and `tokenize` retypes it through a map. That keeps the lexer to a
+// handful of patterns per first character instead of ~45 keyword regexes with
+// `longer_alt`, which is where a naive lexer spends its time.
+import { createToken, Lexer, type IToken, type TokenType, type ILexingError } from 'chevrotain';
+
+export const KEYWORDS = [
+  'server', 'client', 'storage-agent', 'operations-center', 'reporting-agent', 'ldap', 'db2', 'ca',
+  'address', 'port', 'admin-port', 'ssl-port', 'ssl-admin-port', 'version', 'tls-min', 'tls-max', 'fips',
+  'certificate', 'self-signed', 'signed-by', 'file', 'key', 'rsa', 'ec', 'p256', 'p384', 'valid',
+  'day', 'days', 'year', 'years', 'san', 'label', 'subject', 'keydb', 'trusts', 'hub', 'spoke-of',
+  'instance', 'purpose', 'tls', 'plain', 'yes', 'no',
+] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+
+export const KIND_KEYWORDS = [
+  'server', 'client', 'storage-agent', 'operations-center', 'reporting-agent', 'ldap', 'db2', 'ca',
+] as const;
+export type Kind = (typeof KIND_KEYWORDS)[number];
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: 'LineComment', pattern: /(?:#|\/\/)[^\r\n]*/, group: 'comments' });
+export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments' });
+/** An unterminated block comment runs to the end of the file; `tokenize` reports it once, at its opening. */
+export const UnterminatedBlockComment = createToken({ name: 'UnterminatedBlockComment', pattern: /\/\*[\s\S]*/, group: 'comments' });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/ });
+/**
+ * A string that meets its line's end first: one error at the opening quote, and the
+ * parser sees a string that ends there, so the property around it is not a second error.
+ */
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*\\?/ });
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
+export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" });
+export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
+export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /[0-9]+(?:\.[0-9]+)+/, label: 'version' });
+export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /[0-9]+/, label: 'integer' });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*/,
+  label: 'name',
+});
+
+function keywordToken(word: Keyword): TokenType {
+  return createToken({ name: `KW_${word.replace(/-/g, '_')}`, pattern: Lexer.NA, label: `'${word}'` });
+}
+
+/** Keyword token types by keyword text. */
+export const KW: Record<Keyword, TokenType> = Object.fromEntries(
+  KEYWORDS.map((k) => [k, keywordToken(k)]),
+) as Record<Keyword, TokenType>;
+
+const lexerTokens: TokenType[] = [
+  WhiteSpace, LineComment, BlockComment, UnterminatedBlockComment, StringLiteral, UnterminatedString,
+  Arrow, LCurly, RCurly, Comma, Semicolon, VersionLiteral, IntegerLiteral, Identifier,
+];
+
+/** Every token type the parser may see. */
+export const allTokens: TokenType[] = [...lexerTokens, ...Object.values(KW)];
+
+const lexer = new Lexer(lexerTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: true,
+  skipValidations: true,
+});
+
+const keywordByImage = new Map<string, TokenType>(KEYWORDS.map((k) => [k, KW[k]]));
+
+export interface LexError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface LexResult {
+  tokens: IToken[];
+  comments: IToken[];
+  errors: LexError[];
+}
+
+export function tokenize(text: string): LexResult {
+  const result = lexer.tokenize(text);
+  const tokens = result.tokens;
+  const unterminated: LexError[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenType === Identifier) {
+      const kw = keywordByImage.get(t.image);
+      if (kw !== undefined) retype(t, kw);
+    } else if (t.tokenType === UnterminatedString) {
+      unterminated.push({ message: 'unterminated string: close it with " on the same line', start: t.startOffset, end: t.startOffset + 1 });
+      retype(t, StringLiteral);
+    }
+  }
+  const errors: LexError[] = result.errors.map((e: ILexingError) => ({
+    message: `unexpected character${e.length > 1 ? 's' : ''} '${printable(text.slice(e.offset, e.offset + e.length))}'`,
+    start: e.offset,
+    end: e.offset + e.length,
+  }));
+  const comments = result.groups['comments'] ?? [];
+  const last = comments[comments.length - 1];
+  if (last?.tokenType === UnterminatedBlockComment) {
+    unterminated.push({ message: 'unterminated block comment: close it with */', start: last.startOffset, end: last.startOffset + 2 });
+  }
+  if (unterminated.length > 0) {
+    errors.push(...unterminated);
+    errors.sort((a, b) => a.start - b.start);
+  }
+  return { tokens, comments, errors };
+}
+
+function retype(t: IToken, type: TokenType): void {
+  t.tokenType = type;
+  t.tokenTypeIdx = type.tokenTypeIdx!;
+}
+
+function printable(s: string): string {
+  const shown = s.length > 20 ? `${s.slice(0, 20)}…` : s;
+  return shown.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

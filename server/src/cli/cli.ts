@@ -1,0 +1,42 @@
+// The `sptls` command line: one dispatcher over the commands in ./commands.
+import { commands } from './commands/index.ts';
+import { EXIT_USAGE, UsageError, type CliIO } from './io.ts';
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(topHelp());
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  if (name === '--version') { io.out('sptls 0.1.0\n'); return 0; }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`sptls: unknown command '${name}'. Run 'sptls --help' for the list.\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) { io.out(command.help); return 0; }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`sptls ${name}: ${e.message}. Run 'sptls ${name} --help'.\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+function topHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'sptls — SSL/TLS topology of IBM Spectrum Protect environments',
+    '',
+    'Usage: sptls <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'sptls <command> --help' for a command's options.",
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,18 @@
+// Process entry of the `sptls` command (bundled to dist/cli.cjs).
+import { main } from './cli.ts';
+import { EXIT_USAGE, type CliIO } from './io.ts';
+
+const stdio: CliIO = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  cwd: process.cwd(),
+  env: process.env,
+};
+
+main(process.argv.slice(2), stdio).then(
+  (code) => { process.exitCode = code; },
+  (e: unknown) => {
+    process.stderr.write(`sptls: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = EXIT_USAGE;
+  },
+);

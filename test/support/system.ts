@@ -1,0 +1,44 @@
+// Test helpers that bring in the real programs tests run against (openssl, Java,
+// slapd, Neovim…): a fresh CI machine has none of what a developer installed by hand.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const installed = new Set<string>();
+let aptUpdated = false;
+
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Makes sure `cmd` exists, installing Debian `pkg` when it does not. Installs are
+ * serialised through flock so parallel test files do not fight over dpkg's lock.
+ * Throws with apt's output when the install fails: a test must not pass without its peer.
+ */
+export function ensureCommand(cmd: string, pkg: string): void {
+  if (hasCommand(cmd) || installed.has(pkg)) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lock = '/tmp/sptls-apt.lock';
+  if (!aptUpdated) {
+    spawnSync('flock', [lock, 'apt-get', 'update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
+    aptUpdated = true;
+  }
+  const r = spawnSync('flock', [lock, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], { env, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0 || !hasCommand(cmd)) {
+    throw new Error(`could not install ${pkg} for ${cmd}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
+  }
+  installed.add(pkg);
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
