@@ -26,7 +26,7 @@ export const LineComment = createToken({ name: 'LineComment', pattern: /(?:#|\/\
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: 'comments' });
 /** An unterminated block comment runs to the end of the file; `tokenize` reports it once, at its opening. */
 export const UnterminatedBlockComment = createToken({ name: 'UnterminatedBlockComment', pattern: /\/\*[\s\S]*/, group: 'comments' });
-export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/ });
+export const StringLiteral = createToken({ name: 'StringLiteral', pattern: /"(?:[^"\\\r\n]|\\[^\r\n])*"/, label: 'a string' });
 /**
  * A string that meets its line's end first: one error at the opening quote, and the
  * parser sees a string that ends there, so the property around it is not a second error.
@@ -37,16 +37,53 @@ export const LCurly = createToken({ name: 'LCurly', pattern: /\{/, label: "'{'" 
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/, label: "'}'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
-export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /[0-9]+(?:\.[0-9]+)+/, label: 'version' });
-export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /[0-9]+/, label: 'integer' });
+export const VersionLiteral = createToken({ name: 'VersionLiteral', pattern: /[0-9]+(?:\.[0-9]+)+/, label: 'a version' });
+export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /[0-9]+/, label: 'an integer' });
 export const Identifier = createToken({
   name: 'Identifier',
   pattern: /[A-Za-z_][A-Za-z0-9_]*(?:[.-][A-Za-z0-9_]+)*/,
-  label: 'name',
+  label: 'a name',
 });
+/**
+ * A name followed by `->`: the start of a connection. Retyped after lexing so that a
+ * bare name is never mistaken for the start of a statement during error recovery; a
+ * stray name inside a block is skipped as part of the error instead of ending the block.
+ */
+export const ConnectionStart = createToken({ name: 'ConnectionStart', pattern: Lexer.NA, categories: [Identifier], label: 'a name' });
+
+// Categories group keywords whose properties share a value shape, so the parser has
+// one alternative per shape instead of one per keyword (fewer lookahead branches).
+export const KindKeyword = createToken({ name: 'KindKeyword', pattern: Lexer.NA, label: 'a component kind' });
+export const StringPropKeyword = createToken({ name: 'StringPropKeyword', pattern: Lexer.NA });
+export const IntPropKeyword = createToken({ name: 'IntPropKeyword', pattern: Lexer.NA });
+export const VersionPropKeyword = createToken({ name: 'VersionPropKeyword', pattern: Lexer.NA });
+export const NamePropKeyword = createToken({ name: 'NamePropKeyword', pattern: Lexer.NA });
+export const UnitKeyword = createToken({ name: 'UnitKeyword', pattern: Lexer.NA, label: 'day(s) or year(s)' });
+export const CurveKeyword = createToken({ name: 'CurveKeyword', pattern: Lexer.NA, label: 'p256 or p384' });
+export const ProtocolKeyword = createToken({ name: 'ProtocolKeyword', pattern: Lexer.NA });
+export const YesNoKeyword = createToken({ name: 'YesNoKeyword', pattern: Lexer.NA, label: 'yes or no' });
+
+const categoryOf: Partial<Record<Keyword, TokenType>> = {
+  ...Object.fromEntries(KIND_KEYWORDS.map((k) => [k, KindKeyword])),
+  address: StringPropKeyword, keydb: StringPropKeyword, instance: StringPropKeyword,
+  subject: StringPropKeyword, file: StringPropKeyword, label: StringPropKeyword,
+  port: IntPropKeyword, 'admin-port': IntPropKeyword, 'ssl-port': IntPropKeyword, 'ssl-admin-port': IntPropKeyword,
+  version: VersionPropKeyword, 'tls-min': VersionPropKeyword, 'tls-max': VersionPropKeyword,
+  'spoke-of': NamePropKeyword, 'signed-by': NamePropKeyword, purpose: NamePropKeyword,
+  day: UnitKeyword, days: UnitKeyword, year: UnitKeyword, years: UnitKeyword,
+  p256: CurveKeyword, p384: CurveKeyword,
+  tls: ProtocolKeyword, plain: ProtocolKeyword,
+  yes: YesNoKeyword, no: YesNoKeyword,
+};
 
 function keywordToken(word: Keyword): TokenType {
-  return createToken({ name: `KW_${word.replace(/-/g, '_')}`, pattern: Lexer.NA, label: `'${word}'` });
+  const category = categoryOf[word];
+  return createToken({
+    name: `KW_${word.replace(/-/g, '_')}`,
+    pattern: Lexer.NA,
+    label: `'${word}'`,
+    ...(category ? { categories: [category] } : {}),
+  });
 }
 
 /** Keyword token types by keyword text. */
@@ -60,7 +97,12 @@ const lexerTokens: TokenType[] = [
 ];
 
 /** Every token type the parser may see. */
-export const allTokens: TokenType[] = [...lexerTokens, ...Object.values(KW)];
+export const allTokens: TokenType[] = [
+  ...lexerTokens, ConnectionStart,
+  KindKeyword, StringPropKeyword, IntPropKeyword, VersionPropKeyword, NamePropKeyword,
+  UnitKeyword, CurveKeyword, ProtocolKeyword, YesNoKeyword,
+  ...Object.values(KW),
+];
 
 const lexer = new Lexer(lexerTokens, {
   positionTracking: 'onlyOffset',
@@ -91,6 +133,7 @@ export function tokenize(text: string): LexResult {
     if (t.tokenType === Identifier) {
       const kw = keywordByImage.get(t.image);
       if (kw !== undefined) retype(t, kw);
+      else if (tokens[i + 1]?.tokenType === Arrow) retype(t, ConnectionStart);
     } else if (t.tokenType === UnterminatedString) {
       unterminated.push({ message: 'unterminated string: close it with " on the same line', start: t.startOffset, end: t.startOffset + 1 });
       retype(t, StringLiteral);

@@ -1,7 +1,11 @@
 // Every `sptls` command, in the order `sptls --help` lists them.
 import type { Command } from '../io.ts';
 import { checkCommand } from './check.ts';
+import { handshakeCommand } from './handshake.ts';
+import { inspectCommand } from './inspect.ts';
 
 export const commands: Command[] = [
   checkCommand,
+  handshakeCommand,
+  inspectCommand,
 ];

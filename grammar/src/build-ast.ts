@@ -1,0 +1,194 @@
+// Turns Chevrotain's CST and recognition errors into the typed AST and `syntax`
+// errors. Tokens that recovery invented (`isInsertedInRecovery`) never become
+// values, and a property missing a required value is dropped: it would otherwise
+// turn one typo into follow-on diagnostics (`port port 1501` must not also be a
+// duplicate `port`).
+import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import type { Block, Comment, Connection, Declaration, Property, SptlsFile, Statement, SyntaxError, Value } from './ast.ts';
+import { ConnectionStart, IntegerLiteral, Identifier, StringLiteral, VersionLiteral, type Kind, type LexError } from './tokens.ts';
+import { isEof } from './parser.ts';
+import { propertyContextError, type BlockContext } from './property-contexts.ts';
+
+function isReal(t: IToken): boolean {
+  return t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset) && t.startOffset >= 0;
+}
+
+function tokenEnd(t: IToken): number {
+  return t.startOffset + t.image.length;
+}
+
+const properString = /^"(?:[^"\\\r\n]|\\[^\r\n])*"$/;
+
+function stringText(image: string): string {
+  const body = properString.test(image) ? image.slice(1, -1) : image.slice(1);
+  return body.includes('\\') ? body.replace(/\\(["\\])/g, '$1') : body;
+}
+
+function toValue(t: IToken): Value {
+  const type = t.tokenType;
+  const kind = type === StringLiteral ? 'string'
+    : type === IntegerLiteral ? 'integer'
+      : type === VersionLiteral ? 'version'
+        : type === Identifier || type === ConnectionStart ? 'name' : 'keyword';
+  return { kind, text: kind === 'string' ? stringText(t.image) : t.image, start: t.startOffset, end: tokenEnd(t) };
+}
+
+function firstToken(children: CstNode['children'], key: string): IToken | undefined {
+  const list = children[key] as IToken[] | undefined;
+  const t = list?.[0];
+  return t && isReal(t) ? t : undefined;
+}
+
+/** Values that each property needs before it means anything; fewer means recovery cut it short. */
+const requiredValues: Record<string, number> = {
+  address: 1, keydb: 1, instance: 1, subject: 1, file: 1, label: 1,
+  port: 1, 'admin-port': 1, 'ssl-port': 1, 'ssl-admin-port': 1,
+  version: 1, 'tls-min': 1, 'tls-max': 1, fips: 1,
+  'spoke-of': 1, 'signed-by': 1, purpose: 1, trusts: 1, san: 1,
+  hub: 0, key: 2, valid: 2, certificate: 1,
+};
+
+export class AstBuilder {
+  readonly errors: SyntaxError[] = [];
+
+  buildFile(cst: CstNode, comments: IToken[], tokens: IToken[]): SptlsFile {
+    const statements: Statement[] = [];
+    for (const node of (cst.children['declaration'] as CstNode[] | undefined) ?? []) {
+      const d = this.declaration(node);
+      if (d) statements.push(d);
+    }
+    for (const node of (cst.children['connection'] as CstNode[] | undefined) ?? []) {
+      const c = this.connection(node);
+      if (c) statements.push(c);
+    }
+    statements.sort((a, b) => a.start - b.start);
+    const last = tokens[tokens.length - 1];
+    return {
+      statements,
+      comments: comments.map((t): Comment => ({ text: t.image, start: t.startOffset, end: tokenEnd(t) })),
+      lastTokenSpan: last ? { start: last.startOffset, end: tokenEnd(last) } : null,
+    };
+  }
+
+  private declaration(node: CstNode): Declaration | null {
+    const kindTok = firstToken(node.children, 'KindKeyword');
+    if (!kindTok) return null;
+    const nameTok = firstToken(node.children, 'Identifier');
+    const blockNode = (node.children['block'] as CstNode[] | undefined)?.[0];
+    const block = blockNode ? this.block(blockNode, 'declaration') : null;
+    const end = block ? block.end : nameTok ? tokenEnd(nameTok) : tokenEnd(kindTok);
+    return {
+      type: 'declaration',
+      kind: kindTok.image as Kind,
+      kindSpan: { start: kindTok.startOffset, end: tokenEnd(kindTok) },
+      name: nameTok ? toValue(nameTok) : null,
+      block,
+      start: kindTok.startOffset,
+      end,
+    };
+  }
+
+  private connection(node: CstNode): Connection | null {
+    const ids = [
+      ...((node.children['ConnectionStart'] as IToken[] | undefined) ?? []),
+      ...((node.children['Identifier'] as IToken[] | undefined) ?? []),
+    ].filter(isReal);
+    const arrow = firstToken(node.children, 'Arrow');
+    const from = ids[0];
+    if (!from) return null;
+    // Without the arrow there is no connection, only a stray name; its error is already reported.
+    if (!arrow) return null;
+    const to = ids[1] && ids[1].startOffset > arrow.startOffset ? ids[1] : undefined;
+    const protocol = firstToken(node.children, 'ProtocolKeyword');
+    const blockNode = (node.children['block'] as CstNode[] | undefined)?.[0];
+    const block = blockNode ? this.block(blockNode, 'connection') : null;
+    const end = block ? block.end : protocol ? tokenEnd(protocol) : to ? tokenEnd(to) : tokenEnd(arrow);
+    return {
+      type: 'connection',
+      from: toValue(from),
+      arrowSpan: { start: arrow.startOffset, end: tokenEnd(arrow) },
+      to: to ? toValue(to) : null,
+      protocol: protocol ? toValue(protocol) : null,
+      block,
+      start: from.startOffset,
+      end,
+    };
+  }
+
+  private block(node: CstNode, context: BlockContext): Block {
+    const open = firstToken(node.children, 'LCurly');
+    const close = firstToken(node.children, 'RCurly');
+    const properties: Property[] = [];
+    let end = open ? tokenEnd(open) : 0;
+    for (const p of (node.children['property'] as CstNode[] | undefined) ?? []) {
+      const prop = this.property(p, context);
+      if (!prop) continue;
+      end = Math.max(end, prop.end);
+      const misplaced = propertyContextError(prop.name, context);
+      if (misplaced) this.errors.push({ message: misplaced, start: prop.nameSpan.start, end: prop.nameSpan.end });
+      else properties.push(prop);
+    }
+    properties.sort((a, b) => a.start - b.start);
+    if (close) end = tokenEnd(close);
+    return { properties, closed: close !== undefined, start: open ? open.startOffset : end, end };
+  }
+
+  private property(node: CstNode, context: BlockContext): Property | null {
+    const tokens: IToken[] = [];
+    let sub: CstNode | undefined;
+    for (const key in node.children) {
+      const list = node.children[key]!;
+      if (key === 'block') { sub = list[0] as CstNode; continue; }
+      for (const t of list as IToken[]) if (isReal(t) && t.image !== ',') tokens.push(t);
+    }
+    if (tokens.length === 0) return null;
+    if (tokens.length > 1) tokens.sort((a, b) => a.startOffset - b.startOffset);
+    const head = tokens[0]!;
+    const values = tokens.slice(1).map(toValue);
+    const name = head.image;
+    if (values.length < (requiredValues[name] ?? 0)) return null;
+    if (name === 'certificate' && values[0]?.text === 'signed-by' && values.length < 2) return null;
+    if (name === 'certificate' && values[0]?.text === 'file' && values.length < 2) return null;
+    const block = sub ? this.block(sub, context === 'connection' ? 'connection' : 'certificate') : undefined;
+    const last = values[values.length - 1];
+    const end = block ? block.end : last ? last.end : tokenEnd(head);
+    return {
+      name,
+      nameSpan: { start: head.startOffset, end: tokenEnd(head) },
+      values,
+      ...(block ? { block } : {}),
+      start: head.startOffset,
+      end,
+    };
+  }
+
+  /**
+   * Recognition errors become `syntax` errors at the offending token; at end of input
+   * (or on a token with no position) at the last real token before it.
+   */
+  addRecognitionErrors(errors: IRecognitionException[], tokens: IToken[]): void {
+    for (const e of errors) {
+      const t = e.token;
+      let start: number;
+      let end: number;
+      if (t && !isEof(t) && isReal(t)) {
+        start = t.startOffset;
+        end = tokenEnd(t);
+      } else {
+        const prev = lastRealBefore(tokens, (e as IRecognitionException & { previousToken?: IToken }).previousToken);
+        if (!prev) { start = 0; end = 0; } else { start = prev.startOffset; end = tokenEnd(prev); }
+      }
+      this.errors.push({ message: e.message, start, end });
+    }
+  }
+
+  addLexErrors(errors: LexError[]): void {
+    for (const e of errors) this.errors.push({ message: e.message, start: e.start, end: e.end });
+  }
+}
+
+function lastRealBefore(tokens: IToken[], prev: IToken | undefined): IToken | undefined {
+  if (prev && isReal(prev) && !isEof(prev)) return prev;
+  for (let i = tokens.length - 1; i >= 0; i--) if (isReal(tokens[i]!)) return tokens[i];
+  return undefined;
+}

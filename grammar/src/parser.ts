@@ -1,0 +1,171 @@
+// Chevrotain CstParser for spec §3, with error recovery on. One instance is built at
+// module load (self-analysis is the expensive part) and reused for every parse.
+//
+// The grammar is kept flat on purpose: five rules, and properties grouped by value
+// shape through token categories, so a typical line makes two or three CST nodes.
+// Which properties are allowed in which block is checked when the CST becomes the
+// AST (build-ast.ts), where the message can say where the property belongs.
+import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import {
+  allTokens, Arrow, Comma, ConnectionStart, CurveKeyword, Identifier, IntegerLiteral, IntPropKeyword, KindKeyword, KW, LCurly,
+  NamePropKeyword, ProtocolKeyword, RCurly, Semicolon, StringLiteral, StringPropKeyword, UnitKeyword,
+  VersionLiteral, VersionPropKeyword, YesNoKeyword,
+} from './tokens.ts';
+
+const STATEMENT_HINT = 'a statement is a declaration (server, client, ca, …) or a connection (A -> B)';
+
+function found(t: IToken): string {
+  return t.tokenType === EOF ? 'the end of the file' : `'${t.image}'`;
+}
+
+function expectedLabel(type: TokenType): string {
+  return type.LABEL ?? type.name;
+}
+
+/** "after 'x'" only when x really precedes the offending token (in-repetition recovery reports the last skipped one). */
+function after(previous: IToken | undefined, actual: IToken): string {
+  if (!previous || previous.tokenType === EOF || !previous.image) return '';
+  if (actual.tokenType !== EOF && previous.startOffset >= actual.startOffset) return '';
+  return ` after '${previous.image}'`;
+}
+
+/** Messages that say what was expected in the language's own words. */
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual, previous }) {
+    if (expected === EOF) return `unexpected ${found(actual)}: ${STATEMENT_HINT}`;
+    return `expected ${expectedLabel(expected)}${after(previous, actual)}, found ${found(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${found(firstRedundant)}: ${STATEMENT_HINT}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous }) {
+    const firsts = [...new Set(expectedPathsPerAlt.flatMap((paths) => paths.map((p) => p[0])).filter((t) => t !== undefined).map(expectedLabel))];
+    return `expected ${firsts.join(' or ')}${after(previous, actual[0]!)}, found ${found(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, previous }) {
+    const firsts = [...new Set(expectedIterationPaths.map((p) => p[0]).filter((t) => t !== undefined).map(expectedLabel))];
+    return `expected ${firsts.join(' or ')}${after(previous, actual[0]!)}, found ${found(actual[0]!)}`;
+  },
+};
+
+class SptlsParser extends CstParser {
+  constructor() {
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 2, errorMessageProvider: messages });
+    this.performSelfAnalysis();
+  }
+
+  file = this.RULE('file', () => {
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.declaration) },
+        { ALT: () => this.SUBRULE(this.connection) },
+        { ALT: () => this.CONSUME(Semicolon) },
+      ]);
+    });
+  });
+
+  declaration = this.RULE('declaration', () => {
+    this.CONSUME(KindKeyword);
+    this.CONSUME(Identifier);
+    this.OPTION(() => this.SUBRULE(this.block));
+  });
+
+  connection = this.RULE('connection', () => {
+    this.CONSUME(ConnectionStart);
+    this.CONSUME(Arrow);
+    this.CONSUME2(Identifier);
+    this.OPTION1(() => this.CONSUME(ProtocolKeyword));
+    this.OPTION2(() => this.SUBRULE(this.block));
+  });
+
+  block = this.RULE('block', () => {
+    this.CONSUME(LCurly);
+    this.MANY(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.property) },
+        { ALT: () => this.CONSUME(Semicolon) },
+      ]);
+    });
+    this.CONSUME(RCurly);
+  });
+
+  property = this.RULE('property', () => {
+    this.OR([
+      { ALT: () => { this.CONSUME(StringPropKeyword); this.CONSUME1(StringLiteral); } },
+      { ALT: () => { this.CONSUME(IntPropKeyword); this.CONSUME1(IntegerLiteral); } },
+      {
+        // Integers are accepted where a version goes so that `tls-min 1` is an
+        // invalid-value ("write 1.2") rather than a syntax error.
+        ALT: () => {
+          this.CONSUME(VersionPropKeyword);
+          this.OR1([
+            { ALT: () => this.CONSUME(VersionLiteral) },
+            { ALT: () => this.CONSUME2(IntegerLiteral) },
+          ]);
+        },
+      },
+      { ALT: () => { this.CONSUME(NamePropKeyword); this.CONSUME1(Identifier); } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.trusts);
+          this.CONSUME2(Identifier);
+          this.MANY1(() => { this.CONSUME1(Comma); this.CONSUME3(Identifier); });
+        },
+      },
+      { ALT: () => this.CONSUME(KW.hub) },
+      { ALT: () => { this.CONSUME(KW.fips); this.CONSUME(YesNoKeyword); } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.key);
+          this.OR2([
+            { ALT: () => { this.CONSUME(KW.rsa); this.CONSUME3(IntegerLiteral); } },
+            { ALT: () => { this.CONSUME(KW.ec); this.CONSUME(CurveKeyword); } },
+          ]);
+        },
+      },
+      { ALT: () => { this.CONSUME(KW.valid); this.CONSUME4(IntegerLiteral); this.CONSUME(UnitKeyword); } },
+      {
+        ALT: () => {
+          this.CONSUME(KW.san);
+          this.CONSUME2(StringLiteral);
+          this.MANY2(() => { this.CONSUME2(Comma); this.CONSUME3(StringLiteral); });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(KW.certificate);
+          this.OR3([
+            {
+              ALT: () => {
+                this.OR4([
+                  { ALT: () => this.CONSUME(KW['self-signed']) },
+                  { ALT: () => { this.CONSUME(KW['signed-by']); this.CONSUME4(Identifier); } },
+                ]);
+                this.OPTION(() => this.SUBRULE(this.block));
+              },
+            },
+            { ALT: () => { this.CONSUME(KW.file); this.CONSUME4(StringLiteral); } },
+          ]);
+        },
+      },
+    ]);
+  });
+}
+
+const parser = new SptlsParser();
+
+export interface CstResult {
+  cst: CstNode;
+  errors: IRecognitionException[];
+}
+
+/** Parses a token vector. Never throws: Chevrotain's recovery turns every mismatch into an error entry. */
+export function parseTokens(tokens: IToken[]): CstResult {
+  parser.input = tokens;
+  const cst = parser.file();
+  return { cst, errors: parser.errors };
+}
+
+export function isEof(token: IToken): boolean {
+  return token.tokenType === EOF;
+}

@@ -1,0 +1,29 @@
+// Which properties the grammar allows in which block (spec §3): a CertProperty or
+// ConnProperty outside its own block is a syntax error.
+export type BlockContext = 'declaration' | 'certificate' | 'connection';
+
+export const DECLARATION_PROPERTIES = [
+  'address', 'port', 'admin-port', 'ssl-port', 'ssl-admin-port', 'version', 'tls-min', 'tls-max', 'fips',
+  'certificate', 'keydb', 'trusts', 'hub', 'spoke-of', 'instance', 'subject', 'key', 'valid', 'signed-by', 'file',
+] as const;
+export const CERTIFICATE_PROPERTIES = ['key', 'valid', 'san', 'label', 'subject'] as const;
+export const CONNECTION_PROPERTIES = ['port', 'purpose'] as const;
+
+const allowed: Record<BlockContext, ReadonlySet<string>> = {
+  declaration: new Set(DECLARATION_PROPERTIES),
+  certificate: new Set(CERTIFICATE_PROPERTIES),
+  connection: new Set(CONNECTION_PROPERTIES),
+};
+
+const where: Record<BlockContext, string> = {
+  declaration: 'a component or CA block',
+  certificate: "a certificate's { } block",
+  connection: "a connection's { } block",
+};
+
+/** Null when `name` may stand in a block of this context, else the syntax error's message. */
+export function propertyContextError(name: string, context: BlockContext): string | null {
+  if (allowed[context].has(name)) return null;
+  const homes = (Object.keys(allowed) as BlockContext[]).filter((c) => allowed[c].has(name)).map((c) => where[c]);
+  return `'${name}' cannot stand in ${where[context]}` + (homes.length ? `; it belongs in ${homes.join(' or ')}` : '');
+}

@@ -1,0 +1,42 @@
+// The engine: text in, model and diagnostics out. The CLI and the language server
+// both call `analyze`; nothing here touches the file system or the clock except
+// through the options.
+import { parse, type ParseResult } from '../../../grammar/src/index.ts';
+import { Chains } from './chains.ts';
+import type { CertificateFiles } from './certificate-files.ts';
+import { RULES, type Diagnostic, type Report } from './diagnostic.ts';
+import { buildModel, type Model } from './model.ts';
+import { LineIndex } from './positions.ts';
+import { RULE_CHECKS } from './rules/index.ts';
+import { applySuppressions, findSuppressions } from './suppression.ts';
+
+export interface AnalysisOptions {
+  certificateFiles: CertificateFiles;
+  /** The instant validity rules use; defaults to now. */
+  now?: Date;
+  expiryWarningDays?: number;
+}
+
+export interface Analysis {
+  text: string;
+  lines: LineIndex;
+  parse: ParseResult;
+  model: Model;
+  chains: Chains;
+  diagnostics: Diagnostic[];
+}
+
+export function analyze(text: string, options: AnalysisOptions): Analysis {
+  const parsed = parse(text);
+  const lines = new LineIndex(text);
+  const model = buildModel(parsed.ast);
+  const chains = new Chains(model, options.certificateFiles);
+  const diagnostics: Diagnostic[] = parsed.errors.map((e) => ({ code: 'syntax', severity: 'error', message: e.message, start: e.start, end: e.end }));
+  const report: Report = (code, span, message, data) => {
+    diagnostics.push({ code, severity: RULES[code], message, start: span.start, end: span.end, ...(data ? { data } : {}) });
+  };
+  const ctx = { model, chains, report, now: options.now ?? new Date(), expiryWarningDays: options.expiryWarningDays ?? 30 };
+  for (const check of RULE_CHECKS) check(ctx);
+  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { text, lines, parse: parsed, model, chains, diagnostics: applySuppressions(diagnostics, findSuppressions(parsed.ast, text, lines)) };
+}

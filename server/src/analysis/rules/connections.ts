@@ -1,0 +1,73 @@
+// self-connection, connection-not-supported, tls-to-db2, ldap-requires-tls,
+// duplicate-connection, missing-certificate, untrusted-responder, no-common-tls-version.
+import type { Entity, Link } from '../model.ts';
+import { SUPPORTED_PAIRS } from '../product.ts';
+import { rangesOverlap, tlsRange } from '../versions.ts';
+import { trustVerdict } from '../trust.ts';
+import { describe, keydbOf, type RuleContext } from './context.ts';
+
+export function checkConnections(ctx: RuleContext): void {
+  const { model, report } = ctx;
+  const seenPairs = new Set<string>();
+  const missingReported = new Set<Entity>();
+  for (const link of model.links) {
+    const c = link.connection;
+    if (link.from && link.to) {
+      const pair = `${link.from.name}\u0000${link.to.name}`;
+      if (seenPairs.has(pair)) {
+        report('duplicate-connection', c, `${link.from.name} -> ${link.to.name} is declared again; both are checked. Remove one of them.`);
+      }
+      seenPairs.add(pair);
+    }
+    switch (link.status) {
+      case 'unresolved':
+      case 'db2-plain':
+        continue;
+      case 'self':
+        report('self-connection', c, `${c.from.text} -> ${c.from.text} connects a component to itself; remove it or name the other end.`);
+        continue;
+      case 'unsupported':
+        report('connection-not-supported', c.from, unsupported(link.from!, link.to!));
+        continue;
+      case 'tls-to-db2':
+        report('tls-to-db2', c.from, `never use SSL/TLS from ${link.from!.name} to its Db2 instance ${link.to!.name}: the product does not support it. Mark the connection plain.`);
+        continue;
+      case 'ldap-plain':
+        report('ldap-requires-tls', c.from, `${link.from!.name} authenticates passwords against LDAP ${link.to!.name}: that session must use TLS. Remove 'plain'.`);
+        continue;
+      case 'checked':
+        if (link.tls) checkTlsSession(ctx, link, missingReported);
+    }
+  }
+}
+
+function checkTlsSession(ctx: RuleContext, link: Link, missingReported: Set<Entity>): void {
+  const { report, chains } = ctx;
+  const from = link.from!;
+  const to = link.to!;
+  const c = link.connection;
+  if (!to.certificate) {
+    if (!missingReported.has(to)) {
+      missingReported.add(to);
+      const cas = ctx.model.entities.filter((e) => e.kind === 'ca' && e.isFirst).map((e) => e.name);
+      report('missing-certificate', to.decl.name!, `${describe(to)} answers TLS sessions (${from.name} -> ${to.name}) but has no certificate to present. Add 'certificate self-signed' or 'certificate signed-by <ca>'.`, { cas });
+    }
+  } else {
+    const verdict = trustVerdict(from, to, chains);
+    if (verdict.kind === 'untrusted') {
+      report('untrusted-responder', c.from, `${from.name} cannot verify ${to.name}: ${verdict.reason} ${from.name}'s ${keydbOf(from)} must hold ${verdict.needs}. Add 'trusts ${verdict.suggestion}' to ${from.name}.`,
+        { initiator: from.name, responder: to.name, trust: verdict.suggestion });
+    }
+  }
+  const a = tlsRange(from);
+  const b = tlsRange(to);
+  if (a && b && !a.empty && !b.empty && !rangesOverlap(a, b)) {
+    report('no-common-tls-version', c.from, `${from.name} speaks TLS ${a.min}–${a.max} and ${to.name} TLS ${b.min}–${b.max}: no version in common, the handshake fails. Widen one range.`);
+  }
+}
+
+function unsupported(from: Entity, to: Entity): string {
+  const allowed = SUPPORTED_PAIRS.filter((p) => p.from === from.kind).map((p) => p.to);
+  const options = allowed.length ? `a ${from.kind} opens sessions only to ${[...new Set(allowed)].join(', ')}` : `a ${from.kind} opens no sessions at all`;
+  return `${from.kind} -> ${to.kind} is not in the product's table of SSL clients and servers: ${options}.`;
+}

@@ -1,0 +1,33 @@
+// port-conflict: two components on one address listening on the same number.
+import type { Value } from '../../../../grammar/src/index.ts';
+import type { Entity } from '../model.ts';
+import { PROPERTIES } from '../product.ts';
+import type { RuleContext } from './context.ts';
+
+const PORT_PROPERTIES = ['port', 'admin-port', 'ssl-port', 'ssl-admin-port'] as const;
+
+export function checkPorts({ model, report }: RuleContext): void {
+  // address (lower case) → port number → the first component that declared it
+  const taken = new Map<string, Map<number, { owner: Entity; property: string }>>();
+  for (const e of model.entities) {
+    const address = e.props.get('address')?.values[0]?.text.toLowerCase();
+    if (!e.isFirst || address === undefined) continue;
+    let ports = taken.get(address);
+    if (!ports) taken.set(address, (ports = new Map()));
+    const mine: Array<[number, string, Value]> = [];
+    for (const name of PORT_PROPERTIES) {
+      const v = e.props.get(name)?.values[0];
+      if (!v) continue;
+      const n = Number(v.text);
+      const [lo, hi] = PROPERTIES[name]!.range!;
+      if (n >= lo && n <= hi) mine.push([n, name, v]);
+    }
+    for (const [n, name, v] of mine) {
+      const other = ports.get(n);
+      if (other && other.owner !== e) {
+        report('port-conflict', v, `${e.name} and ${other.owner.name} both listen on ${e.props.get('address')!.values[0]!.text}:${n} (${name} here, ${other.property} there); only one can bind it. Choose another port.`);
+      }
+    }
+    for (const [n, name] of mine) if (!ports.has(n)) ports.set(n, { owner: e, property: name });
+  }
+}

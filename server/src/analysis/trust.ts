@@ -1,0 +1,34 @@
+// Whether an initiator trusts a responder's certificate (spec §4.2 "Trust").
+import type { Chains } from './chains.ts';
+import type { Entity } from './model.ts';
+
+export type TrustVerdict =
+  | { kind: 'trusted'; via: Entity }
+  | { kind: 'unknown'; reason: string } // the chain cannot be built; another diagnostic says why
+  | { kind: 'untrusted'; reason: string; needs: string; suggestion: string };
+
+export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVerdict {
+  const chain = chains.of(to);
+  if (!chain) return { kind: 'unknown', reason: `${to.name} has no certificate` };
+  if (chain.broken) return { kind: 'unknown', reason: `the chain of ${to.name}'s certificate cannot be built` };
+  const trusted = new Set(from.trusts.map((v) => v.text));
+  if (trusted.has(to.name)) return { kind: 'trusted', via: to };
+  if (chain.root && trusted.has(chain.root.name)) return { kind: 'trusted', via: chain.root };
+  if (chain.root === to) {
+    return { kind: 'untrusted', reason: `${to.name} presents a self-signed certificate.`, needs: `${to.name}'s own certificate`, suggestion: to.name };
+  }
+  if (!chain.root) {
+    return {
+      kind: 'untrusted',
+      reason: `the issuer of ${to.name}'s certificate matches no ca of this file.`,
+      needs: `${to.name}'s certificate (or declare its issuing CA with 'ca … { file … }')`,
+      suggestion: to.name,
+    };
+  }
+  const intermediates = chain.cas.filter((c) => c !== chain.root && trusted.has(c.name)).map((c) => c.name);
+  const path = chain.cas.map((c) => c.name).join(' → ');
+  const reason = intermediates.length
+    ? `${to.name}'s certificate chains ${path}; trusting the intermediate ${intermediates.join(', ')} is not enough.`
+    : `${to.name}'s certificate chains ${path} to the root ${chain.root.name}.`;
+  return { kind: 'untrusted', reason, needs: `the root certificate ${chain.root.name}`, suggestion: chain.root.name };
+}

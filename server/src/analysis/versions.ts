@@ -1,0 +1,48 @@
+// Product levels and TLS protocol ranges (spec §4.1 defaults, §5.1 "Versions").
+import type { Entity } from './model.ts';
+import { PROPERTIES, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
+
+/** Compares dotted versions part by part, missing parts being 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+export function isTlsVersion(text: string): text is TlsVersion {
+  return (TLS_VERSIONS as readonly string[]).includes(text);
+}
+
+export interface TlsRange {
+  min: TlsVersion;
+  max: TlsVersion;
+  empty: boolean;
+}
+
+/** Levels below this cannot enable TLS 1.3. */
+export function predatesTls13(e: Entity): boolean {
+  const v = e.props.get('version')?.values[0]?.text;
+  return v !== undefined && compareVersions(v, TLS13_SINCE) < 0;
+}
+
+/**
+ * The protocols a component accepts: declared values as written (even where a rule
+ * reports them), defaults otherwise. Values that are not a TLS version count as not
+ * declared: they are already an invalid-value. Null for kinds without TLS settings.
+ */
+export function tlsRange(e: Entity): TlsRange | null {
+  if (!PROPERTIES['tls-min']!.kinds.includes(e.kind)) return null;
+  const declaredMin = e.props.get('tls-min')?.values[0]?.text;
+  const declaredMax = e.props.get('tls-max')?.values[0]?.text;
+  const min: TlsVersion = declaredMin && isTlsVersion(declaredMin) ? declaredMin : '1.2';
+  const max: TlsVersion = declaredMax && isTlsVersion(declaredMax) ? declaredMax : predatesTls13(e) ? '1.2' : '1.3';
+  return { min, max, empty: min > max };
+}
+
+export function rangesOverlap(a: TlsRange, b: TlsRange): boolean {
+  return a.min <= b.max && b.min <= a.max;
+}

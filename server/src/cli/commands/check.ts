@@ -1,0 +1,97 @@
+// `sptls check FILE|DIR... [--format text|json] [--now ISO-DATE]` (spec §6).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { analyze } from '../../analysis/engine.ts';
+import type { Diagnostic } from '../../analysis/diagnostic.ts';
+import type { LineIndex } from '../../analysis/positions.ts';
+import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+
+const help = `Usage: sptls check FILE|DIR... [--format text|json] [--now ISO-DATE]
+
+Checks .sptls topology files and prints every diagnostic.
+A directory means every .sptls file under it, recursively (node_modules and .git skipped).
+
+Options:
+  --format text|json  text (default): path:line:col: severity rule-id: message (1-based)
+                      json: {"files":[{"path","diagnostics":[{code,severity,message,range}]}]},
+                      0-based positions as in LSP
+  --now ISO-DATE      evaluate certificate validity at this instant (2026-01-31 or
+                      2026-01-31T12:00:00Z; a date alone is 00:00 UTC), for reproducible runs
+
+Exit status: 0 no errors, 1 at least one error-severity diagnostic, 2 usage or I/O error.
+`;
+
+export function parseNow(text: string | undefined): Date | undefined {
+  if (text === undefined) return undefined;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  if (Number.isNaN(d.getTime())) throw new UsageError(`--now '${text}' is not an ISO date (e.g. 2026-01-31 or 2026-01-31T12:00:00Z)`);
+  return d;
+}
+
+function collect(target: string, cwd: string, out: string[]): void {
+  const full = resolve(cwd, target);
+  const st = statSync(full);
+  if (!st.isDirectory()) { out.push(target); return; }
+  for (const name of readdirSync(full).sort()) {
+    if (name === 'node_modules' || name === '.git') continue;
+    const child = join(target, name);
+    const cst = statSync(resolve(cwd, child));
+    if (cst.isDirectory()) collect(child, cwd, out);
+    else if (name.endsWith('.sptls')) out.push(child);
+  }
+}
+
+function jsonDiagnostic(d: Diagnostic, lines: LineIndex) {
+  return { code: d.code, severity: d.severity, message: d.message, range: { start: lines.position(d.start), end: lines.position(d.end) } };
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check topology files and print their diagnostics',
+  help,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const parsed = parseArgs(args, { format: 'string', now: 'string' });
+    const format = flag(parsed, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+    const now = parseNow(flag(parsed, 'now'));
+    if (parsed.positional.length === 0) throw new UsageError('name at least one .sptls file or directory');
+
+    let ioError = false;
+    const files: string[] = [];
+    for (const target of parsed.positional) {
+      try {
+        collect(target, io.cwd, files);
+      } catch (e) {
+        io.err(`sptls check: ${target}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}\n`);
+        ioError = true;
+      }
+    }
+    let errors = 0;
+    let warnings = 0;
+    const report: Array<{ path: string; diagnostics: ReturnType<typeof jsonDiagnostic>[] }> = [];
+    for (const path of files) {
+      const full = resolve(io.cwd, path);
+      let text: string;
+      try {
+        text = readFileSync(full, 'utf8');
+      } catch (e) {
+        io.err(`sptls check: ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+        ioError = true;
+        continue;
+      }
+      const analysis = analyze(text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
+      const diagnostics = analysis.diagnostics.map((d) => jsonDiagnostic(d, analysis.lines));
+      for (const d of diagnostics) {
+        if (d.severity === 'error') errors++;
+        else if (d.severity === 'warning') warnings++;
+        if (format === 'text') io.out(`${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+      }
+      report.push({ path, diagnostics });
+    }
+    if (format === 'json') io.out(`${JSON.stringify({ files: report })}\n`);
+    else io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)\n`);
+    if (ioError) return EXIT_USAGE;
+    return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

@@ -1,0 +1,142 @@
+// `sptls handshake HOST:PORT`: one live TLS handshake, judged check by check.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  nodeHandshakeProber, readTrustFile, renderJson, renderText, TrustInputError, TLS_VERSIONS, DEFAULT_TIMEOUT_MS,
+  type HandshakeProber, type ProbeOptions, type TlsVersion,
+} from '../../handshake/index.ts';
+import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+
+const help = `Usage: sptls handshake HOST:PORT [options]
+
+Connects to a TLS server the way a Spectrum Protect client would, completes one
+handshake and judges what the server presented. Every check is computed on its
+own, so an expired certificate that also names the wrong host shows both findings.
+
+Reports
+  TCP connect and handshake time; negotiated version, cipher (IANA name) and
+  key-exchange group; the certificate chain in the order the server sent it
+  (subject, issuer, validity and days left, key type and size, signature
+  algorithm, SANs, SHA-256 fingerprint); whether the server asks for or
+  requires a client certificate.
+
+Checks
+  chain       the chain leads to a certificate of the trust set
+              (unknown issuer, self-signed not trusted, incomplete chain)
+  hostname    the certificate is valid for --servername or HOST (name or IP)
+  validity    every certificate is inside its validity window
+              (expired, not yet valid; warns under 30 days left)
+  key         RSA/DSA keys have at least 2048 bits, EC keys 224
+  signature   no certificate is signed with MD5 or SHA-1
+  client-cert the server accepts the client as configured
+
+Options
+  --trust FILE          trust anchors: PEM, IBM .arm or DER certificate file;
+                        repeat for several. Without it, Node's public roots.
+  --servername NAME     SNI name and the name the certificate must match
+                        (default: HOST; no SNI is sent for an IP address)
+  --starttls ldap       start plain LDAP, send the StartTLS extended request
+                        (1.3.6.1.4.1.1466.20037) and upgrade. LDAPS (636) needs
+                        no option: it is TLS from the first byte.
+  --tls 1.2|1.3|all     pin the handshake to one version (also 1.0, 1.1), or
+                        negotiate and then probe 1.0, 1.1, 1.2, 1.3 one by one.
+                        This machine's OpenSSL may refuse to offer 1.0/1.1;
+                        such versions are reported as "untestable".
+  --cert FILE --key FILE  client certificate and key (PEM) to offer
+  --timeout MS          limit for each phase: DNS, TCP connect, StartTLS,
+                        handshake (default ${DEFAULT_TIMEOUT_MS})
+  --format text|json    output format (default text); JSON is the
+                        HandshakeReport documented in docs/handshake.md
+
+Exit status
+  0  TLS session established and every check passed (warnings allowed)
+  1  findings: at least one check failed (untrusted chain, name mismatch,
+     expired, weak key or signature, client certificate required/refused)
+  2  no TLS session: DNS failure, connection refused, timeout, reset, peer
+     speaks no TLS (plain TCP, HTTP), handshake alert, StartTLS refused;
+     also bad usage
+
+Examples
+  sptls handshake spserver.example.com:1500 --trust cert256.arm
+  sptls handshake 10.1.2.3:1500 --servername spserver.example.com --trust ca.pem --tls all
+  sptls handshake ldap.example.com:389 --starttls ldap --trust corp-root.pem --format json
+`;
+
+const OPTIONS = {
+  trust: 'multi', servername: 'string', starttls: 'string', tls: 'string', cert: 'string', key: 'string', timeout: 'string', format: 'string',
+} as const;
+
+/** Splits HOST:PORT, accepting [IPv6]:PORT. */
+export function parseTarget(text: string | undefined): { host: string; port: number } {
+  if (!text) throw new UsageError('missing HOST:PORT');
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
+  if (!m) throw new UsageError(`'${text}' is not HOST:PORT (write IPv6 addresses as [::1]:PORT)`);
+  const port = Number(m[2]);
+  if (port < 1 || port > 65535) throw new UsageError(`port ${m[2]} is outside 1..65535`);
+  return { host: m[1]!, port };
+}
+
+function readPem(io: CliIO, path: string, what: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, path), 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function optionsFrom(args: ReturnType<typeof parseArgs>, io: CliIO): ProbeOptions {
+  const options: ProbeOptions = {};
+  const trust = args.flags.get('trust') ?? [];
+  if (trust.length > 0) {
+    try {
+      options.trustPem = trust.map((f) => readTrustFile(resolve(io.cwd, f)));
+    } catch (e) {
+      if (e instanceof TrustInputError) throw new UsageError(e.message);
+      throw e;
+    }
+    options.trustLabels = trust;
+  }
+  const servername = flag(args, 'servername');
+  if (servername !== undefined) options.servername = servername;
+  const starttls = flag(args, 'starttls');
+  if (starttls !== undefined) {
+    if (starttls !== 'ldap') throw new UsageError(`--starttls supports only 'ldap', not '${starttls}'`);
+    options.starttls = 'ldap';
+  }
+  const tls = flag(args, 'tls');
+  if (tls !== undefined) {
+    if (tls !== 'all' && !TLS_VERSIONS.includes(tls as TlsVersion)) throw new UsageError(`--tls must be one of ${TLS_VERSIONS.join(', ')}, all`);
+    options.tls = tls as TlsVersion | 'all';
+  }
+  const cert = flag(args, 'cert'), key = flag(args, 'key');
+  if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
+  if (cert !== undefined && key !== undefined) options.clientCert = { certPem: readPem(io, cert, 'client certificate'), keyPem: readPem(io, key, 'client key') };
+  const timeout = flag(args, 'timeout');
+  if (timeout !== undefined) {
+    const ms = Number(timeout);
+    if (!Number.isInteger(ms) || ms < 1) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
+    options.timeoutMs = ms;
+  }
+  return options;
+}
+
+/** The command over any prober; tests give it a fake. */
+export function makeHandshakeCommand(prober: HandshakeProber): Command {
+  return {
+    name: 'handshake',
+    summary: 'test a live TLS handshake: chain, name, validity, key, signature, client auth',
+    help,
+    async run(argv, io) {
+      const args = parseArgs(argv, OPTIONS);
+      if (args.positional.length > 1) throw new UsageError(`one HOST:PORT expected, got ${args.positional.length}`);
+      const target = parseTarget(args.positional[0]);
+      const format = flag(args, 'format') ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+      const report = await prober.probe(target, optionsFrom(args, io));
+      io.out(format === 'json' ? renderJson(report) : renderText(report));
+      return report.exitCode;
+    },
+  };
+}
+
+export const handshakeCommand: Command = makeHandshakeCommand(nodeHandshakeProber);
