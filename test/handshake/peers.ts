@@ -87,7 +87,9 @@ export function makePki(): Pki {
   issue('cli', { key: 'cli.key', cn: 'Test Client', san: 'DNS:client.example' });
   o('req', '-x509', '-new', '-key', 'srv.key', '-subj', '/CN=localhost', '-days', '365', '-out', 'self.crt',
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
-  writeFileSync(join(dir, 'leafint-chain.crt'), readFileSync(join(dir, 'leafint.crt'), 'utf8') + readFileSync(join(dir, 'int.crt'), 'utf8'));
+  const cat = (...names: string[]) => names.map((n) => readFileSync(join(dir, n), 'utf8')).join('');
+  writeFileSync(join(dir, 'leafint-chain.crt'), cat('leafint.crt', 'int.crt'));
+  writeFileSync(join(dir, 'int-root.crt'), cat('int.crt', 'ca.crt'));
   return {
     dir,
     path: (name) => join(dir, name),

@@ -1,5 +1,6 @@
 // TLS alert descriptions (RFC 8446 §6, RFC 5246 §7.2) and how OpenSSL, through
-// Node, names a received one: ERR_SSL_<SSLV3|TLSV1|TLSV13>_ALERT_<NAME>.
+// Node, names a received one: ERR_SSL_<SSLV3|TLSV1|TLSV13|SSL/TLS>_ALERT_<NAME>
+// (OpenSSL 3.5 writes SSL/TLS where older versions wrote SSLV3).
 import type { TlsAlert } from './report.ts';
 
 const ALERTS: Record<number, string> = {
@@ -23,7 +24,7 @@ export function alertByNumber(n: number): TlsAlert {
 
 /** The alert a Node/OpenSSL error code reports as received from the peer, if any. */
 export function alertFromErrorCode(code: string | undefined): TlsAlert | undefined {
-  const m = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13)_ALERT_([A-Z_]+)$/.exec(code ?? '');
+  const m = /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_ALERT_([A-Z_]+)$/.exec(code ?? '');
   if (!m) return undefined;
   const n = BY_NAME.get(m[1]!.toLowerCase());
   return n === undefined ? { number: -1, name: m[1]!.toLowerCase() } : alertByNumber(n);

@@ -52,9 +52,9 @@ export interface LdapResult {
 
 /** Parses an ExtendedResponse; undefined while incomplete, throws on anything else. */
 export function parseExtendedResponse(buf: Buffer): LdapResult | undefined {
+  if (buf.length > 0 && buf[0] !== TAG_SEQUENCE) throw new Error('not an LDAP message');
   const msg = readTlv(buf, 0);
   if (!msg) return undefined;
-  if (msg.tag !== TAG_SEQUENCE) throw new Error('not an LDAP message');
   const id = readTlv(msg.value, 0);
   const op = id && readTlv(msg.value, id.end);
   if (!id || id.tag !== TAG_INTEGER || !op) throw new Error('malformed LDAP message');

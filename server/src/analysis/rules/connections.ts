@@ -4,7 +4,7 @@ import type { Entity, Link } from '../model.ts';
 import { SUPPORTED_PAIRS } from '../product.ts';
 import { rangesOverlap, tlsRange } from '../versions.ts';
 import { trustVerdict } from '../trust.ts';
-import { describe, keydbOf, type RuleContext } from './context.ts';
+import { article, describe, keydbOf, type RuleContext } from './context.ts';
 
 export function checkConnections(ctx: RuleContext): void {
   const { model, report } = ctx;
@@ -68,6 +68,6 @@ function checkTlsSession(ctx: RuleContext, link: Link, missingReported: Set<Enti
 
 function unsupported(from: Entity, to: Entity): string {
   const allowed = SUPPORTED_PAIRS.filter((p) => p.from === from.kind).map((p) => p.to);
-  const options = allowed.length ? `a ${from.kind} opens sessions only to ${[...new Set(allowed)].join(', ')}` : `a ${from.kind} opens no sessions at all`;
+  const options = allowed.length ? `${article(from.kind)} ${from.kind} opens sessions only to ${[...new Set(allowed)].join(', ')}` : `${article(from.kind)} ${from.kind} opens no sessions at all`;
   return `${from.kind} -> ${to.kind} is not in the product's table of SSL clients and servers: ${options}.`;
 }

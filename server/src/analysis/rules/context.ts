@@ -26,3 +26,7 @@ export function keydbOf(e: Entity): string {
   const declared = e.props.get('keydb')?.values[0]?.text;
   return declared ?? KINDS[e.kind].keydb ?? 'key database';
 }
+
+export function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
+}

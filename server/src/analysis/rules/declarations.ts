@@ -1,7 +1,7 @@
 // duplicate-name, duplicate-property, property-not-applicable.
 import { repeatedProperties } from '../model.ts';
 import { PROPERTIES } from '../product.ts';
-import type { RuleContext } from './context.ts';
+import { article, type RuleContext } from './context.ts';
 
 export function checkDeclarations({ model, report }: RuleContext): void {
   for (const e of model.entities) {
@@ -14,7 +14,7 @@ export function checkDeclarations({ model, report }: RuleContext): void {
         report('duplicate-property', property.nameSpan, `'${property.name}' is given twice for ${e.name}; the first one counts. Remove this one.`);
       } else {
         const kinds = PROPERTIES[property.name]?.kinds ?? [];
-        report('property-not-applicable', property.nameSpan, `'${property.name}' means nothing for a ${e.kind} and is ignored; it applies to ${kinds.join(', ')}. Remove it from ${e.name}.`);
+        report('property-not-applicable', property.nameSpan, `'${property.name}' means nothing for ${article(e.kind)} ${e.kind} and is ignored; it applies to ${kinds.join(', ')}. Remove it from ${e.name}.`);
       }
     }
     for (const p of repeatedProperties(e.certificate?.property.block)) {

@@ -1,7 +1,7 @@
 // unknown-reference, wrong-reference-kind, ca-cycle.
 import { holdsCertificate, type Entity, type Reference, type ReferenceRole } from '../model.ts';
 import { closestName } from '../names.ts';
-import type { RuleContext } from './context.ts';
+import { article, type RuleContext } from './context.ts';
 
 /** Which declarations a reference of each role may name. */
 const FITS: Record<ReferenceRole, (e: Entity) => boolean> = {
@@ -9,8 +9,12 @@ const FITS: Record<ReferenceRole, (e: Entity) => boolean> = {
   'signed-by': (e) => e.kind === 'ca',
   'certificate-signed-by': (e) => e.kind === 'ca',
   'spoke-of': (e) => e.kind === 'server',
-  'connection-end': (e) => e.kind !== 'ca',
+  // A CA at a connection end is a pair outside the product's table: connection-not-supported says so.
+  'connection-end': () => true,
 };
+
+/** Which declarations are worth suggesting for a misspelt reference. */
+const SUGGESTABLE: Record<ReferenceRole, (e: Entity) => boolean> = { ...FITS, 'connection-end': (e) => e.kind !== 'ca' };
 
 const EXPECTED: Record<ReferenceRole, string> = {
   'trusts': 'a ca or a component with a certificate',
@@ -31,7 +35,7 @@ export function checkReferences(ctx: RuleContext): void {
   const namesFor = (role: ReferenceRole) => {
     let list = candidates.get(role);
     if (!list) {
-      list = [...model.byName.values()].filter(FITS[role]).map((e) => e.name);
+      list = [...model.byName.values()].filter(SUGGESTABLE[role]).map((e) => e.name);
       candidates.set(role, list);
     }
     return list;
@@ -57,14 +61,14 @@ function where(ref: Reference): string {
 function wrongKind(ref: Reference, target: Entity): string {
   switch (ref.role) {
     case 'trusts':
-      return `${target.name} is a ${target.kind} without a certificate, so there is nothing of it to install as trusted in ${ref.owner?.name ?? 'this'}'s key database. Trust a ca, or give ${target.name} a certificate.`;
+      return `${target.name} is ${article(target.kind)} ${target.kind} without a certificate, so there is nothing of it to install as trusted in ${ref.owner?.name ?? 'this'}'s key database. Trust a ca, or give ${target.name} a certificate.`;
     case 'signed-by':
     case 'certificate-signed-by':
-      return `${target.name} is a ${target.kind}, not a ca: only a ca can sign. Declare a ca and name it here.`;
+      return `${target.name} is ${article(target.kind)} ${target.kind}, not a ca: only a ca can sign. Declare a ca and name it here.`;
     case 'spoke-of':
-      return `${target.name} is a ${target.kind}: a spoke is managed by a hub server. Name a server that is declared with 'hub'.`;
+      return `${target.name} is ${article(target.kind)} ${target.kind}: a spoke is managed by a hub server. Name a server that is declared with 'hub'.`;
     case 'connection-end':
-      return `${target.name} is a ${target.kind} and takes no part in sessions.`;
+      return '';
   }
 }
 

@@ -1,5 +1,5 @@
 // unused-trust and unused-ca: hints about trust nobody needs.
-import type { Entity } from '../model.ts';
+import { holdsCertificate, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 
 export function checkUsage({ model, chains, report }: RuleContext): void {
@@ -21,7 +21,7 @@ export function checkUsage({ model, chains, report }: RuleContext): void {
     for (const v of e.trusts) {
       trusted.add(v.text);
       const target = model.byName.get(v.text);
-      if (!target) continue; // unknown-reference already
+      if (!target || !holdsCertificate(target)) continue; // unknown-reference / wrong-reference-kind already
       if (!mine?.has(v.text)) {
         report('unused-trust', v, `${e.name} opens no TLS session that needs ${v.text}; the trusted certificate can go. Remove '${v.text}' from its trusts.`, { initiator: e.name, trust: v.text });
       }

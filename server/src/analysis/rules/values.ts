@@ -3,7 +3,7 @@ import type { Property } from '../../../../grammar/src/index.ts';
 import type { Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
-import type { RuleContext } from './context.ts';
+import { article, type RuleContext } from './context.ts';
 
 const MIN_RSA_BITS = 2048;
 
@@ -74,10 +74,10 @@ function checkEffective(ctx: RuleContext, e: Entity): void {
   if (keydb) {
     const ext = keydb.text.toLowerCase().match(/\.[^./\\]+$/)?.[0] ?? '';
     if (JAVA_KINDS.has(e.kind) && ext === '.kdb') {
-      report('keydb-format', keydb, `${e.name} is a ${e.kind}, a Java component: it reads a PKCS#12 truststore, not a GSKit .kdb. Use a .p12 file.`,
+      report('keydb-format', keydb, `${e.name} is ${article(e.kind)} ${e.kind}, a Java component: it reads a PKCS#12 truststore, not a GSKit .kdb. Use a .p12 file.`,
         { replacement: keydb.text.replace(/\.kdb$/i, '.p12') });
     } else if (GSKIT_KINDS.has(e.kind) && ext === '.jks') {
-      report('keydb-format', keydb, `${e.name} is a ${e.kind}, which uses GSKit: it reads a CMS .kdb key database, not a Java .jks keystore. Use a .kdb file.`,
+      report('keydb-format', keydb, `${e.name} is ${article(e.kind)} ${e.kind}, which uses GSKit: it reads a CMS .kdb key database, not a Java .jks keystore. Use a .kdb file.`,
         { replacement: keydb.text.replace(/\.jks$/i, '.kdb') });
     }
   }
