@@ -51,8 +51,10 @@ const requiredValues: Record<string, number> = {
 export class AstBuilder {
   readonly errors: SyntaxError[] = [];
 
-  buildFile(cst: CstNode, comments: IToken[], tokens: IToken[]): SptlsFile {
-    const statements: Statement[] = [];
+  private readonly statements: Statement[] = [];
+
+  addStatements(cst: CstNode): void {
+    const statements = this.statements;
     for (const node of (cst.children['declaration'] as CstNode[] | undefined) ?? []) {
       const d = this.declaration(node);
       if (d) statements.push(d);
@@ -61,7 +63,10 @@ export class AstBuilder {
       const c = this.connection(node);
       if (c) statements.push(c);
     }
-    statements.sort((a, b) => a.start - b.start);
+  }
+
+  finishFile(comments: IToken[], tokens: IToken[]): SptlsFile {
+    const statements = this.statements.sort((a, b) => a.start - b.start);
     const last = tokens[tokens.length - 1];
     return {
       statements,
@@ -166,19 +171,25 @@ export class AstBuilder {
    * Recognition errors become `syntax` errors at the offending token; at end of input
    * (or on a token with no position) at the last real token before it.
    */
-  addRecognitionErrors(errors: IRecognitionException[], tokens: IToken[]): void {
+  addRecognitionErrors(errors: IRecognitionException[], tokens: IToken[], next: IToken | undefined): void {
     for (const e of errors) {
       const t = e.token;
       let start: number;
       let end: number;
+      let message = e.message;
       if (t && !isEof(t) && isReal(t)) {
         start = t.startOffset;
         end = tokenEnd(t);
+      } else if (next) {
+        // The statement ended early because the next one begins: that token is the offending one.
+        start = next.startOffset;
+        end = tokenEnd(next);
+        message = message.replace('found the end of the file', `found '${next.image}'`);
       } else {
         const prev = lastRealBefore(tokens, (e as IRecognitionException & { previousToken?: IToken }).previousToken);
         if (!prev) { start = 0; end = 0; } else { start = prev.startOffset; end = tokenEnd(prev); }
       }
-      this.errors.push({ message: e.message, start, end });
+      this.errors.push({ message, start, end });
     }
   }
 

@@ -1,7 +1,7 @@
 // The sptls parser: `parse(text)` returns the typed AST and every syntax error, and never throws.
 import type { ParseResult } from './ast.ts';
 import { AstBuilder } from './build-ast.ts';
-import { parseTokens } from './parser.ts';
+import { parseTokens, statementChunks } from './parser.ts';
 import { tokenize } from './tokens.ts';
 
 export type * from './ast.ts';
@@ -14,10 +14,23 @@ export function parse(text: string): ParseResult {
   const builder = new AstBuilder();
   try {
     const lexed = tokenize(source);
-    const { cst, errors } = parseTokens(lexed.tokens);
     builder.addLexErrors(lexed.errors);
-    builder.addRecognitionErrors(errors, lexed.tokens);
-    const ast = builder.buildFile(cst, lexed.comments, lexed.tokens);
+    // Statements are parsed one at a time: Chevrotain's in-repetition recovery recurses
+    // once per error, so a whole file with thousands of errors would exhaust the stack.
+    // A statement always starts at a kind keyword or at `name ->`, which never occur
+    // inside a block, so the split changes no parse.
+    for (const chunk of statementChunks(lexed.tokens)) {
+      try {
+        const { cst, errors } = parseTokens(chunk.tokens);
+        builder.addStatements(cst);
+        builder.addRecognitionErrors(errors, chunk.tokens, chunk.next);
+      } catch (e) {
+        if (!(e instanceof RangeError)) throw e;
+        const first = chunk.tokens[0]!;
+        builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
+      }
+    }
+    const ast = builder.finishFile(lexed.comments, lexed.tokens);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
   } catch (e) {

@@ -7,7 +7,7 @@
 // AST (build-ast.ts), where the message can say where the property belongs.
 import { CstParser, EOF, type CstNode, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import {
-  allTokens, Arrow, Comma, ConnectionStart, CurveKeyword, Identifier, IntegerLiteral, IntPropKeyword, KindKeyword, KW, LCurly,
+  allTokens, Arrow, Comma, ConnectionStart, KIND_KEYWORDS, CurveKeyword, Identifier, IntegerLiteral, IntPropKeyword, KindKeyword, KW, LCurly,
   NamePropKeyword, ProtocolKeyword, RCurly, Semicolon, StringLiteral, StringPropKeyword, UnitKeyword,
   VersionLiteral, VersionPropKeyword, YesNoKeyword,
 } from './tokens.ts';
@@ -49,6 +49,8 @@ const messages: IParserErrorMessageProvider = {
 };
 
 class SptlsParser extends CstParser {
+  private certificateDepth = 0;
+
   constructor() {
     super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 2, errorMessageProvider: messages });
     this.performSelfAnalysis();
@@ -141,7 +143,19 @@ class SptlsParser extends CstParser {
                   { ALT: () => this.CONSUME(KW['self-signed']) },
                   { ALT: () => { this.CONSUME(KW['signed-by']); this.CONSUME4(Identifier); } },
                 ]);
-                this.OPTION(() => this.SUBRULE(this.block));
+                // A certificate block inside a certificate block is an error anyway; the
+                // gate keeps `certificate self-signed {` × 10,000 from recursing 10,000 deep.
+                this.OPTION({
+                  GATE: () => this.certificateDepth === 0,
+                  DEF: () => {
+                    this.certificateDepth++;
+                    try {
+                      this.SUBRULE(this.block);
+                    } finally {
+                      this.certificateDepth--;
+                    }
+                  },
+                });
               },
             },
             { ALT: () => { this.CONSUME(KW.file); this.CONSUME4(StringLiteral); } },
@@ -164,6 +178,27 @@ export function parseTokens(tokens: IToken[]): CstResult {
   parser.input = tokens;
   const cst = parser.file();
   return { cst, errors: parser.errors };
+}
+
+const statementStarts = new Set<number>([ConnectionStart.tokenTypeIdx!, ...KIND_KEYWORDS.map((k) => KW[k].tokenTypeIdx!)]);
+
+export interface StatementChunk {
+  tokens: IToken[];
+  /** The first token after the chunk: the real "offending token" when a chunk ends too early. */
+  next: IToken | undefined;
+}
+
+/** Splits the token vector before every token that can only start a statement. */
+export function statementChunks(tokens: IToken[]): StatementChunk[] {
+  const chunks: StatementChunk[] = [];
+  let start = 0;
+  for (let i = 1; i <= tokens.length; i++) {
+    if (i === tokens.length || statementStarts.has(tokens[i]!.tokenTypeIdx)) {
+      chunks.push({ tokens: tokens.slice(start, i), next: tokens[i] });
+      start = i;
+    }
+  }
+  return chunks;
 }
 
 export function isEof(token: IToken): boolean {

@@ -105,7 +105,7 @@ function declare(decl: Declaration, index: number, isFirst: boolean): Entity {
       continue;
     }
     if (p.name === 'trusts') {
-      entity.trusts.push(...p.values);
+      for (const v of p.values) entity.trusts.push(v);
       if (!entity.props.has('trusts')) entity.props.set('trusts', p);
       continue;
     }
@@ -131,7 +131,7 @@ function certificateSpec(property: Property): CertificateSpec {
     sans: [],
   };
   for (const p of property.block?.properties ?? []) {
-    if (p.name === 'san') spec.sans.push(...p.values);
+    if (p.name === 'san') for (const v of p.values) spec.sans.push(v);
     if (!spec.props.has(p.name)) spec.props.set(p.name, p);
   }
   return spec;

@@ -26,6 +26,19 @@ const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
 // Errors raised by the local TLS library before anything reached the server.
 const LOCAL_REFUSALS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM']);
 
+// Parsed trust sets by PEM text, so repeated probes with the same trust skip the parsing.
+const TRUST_CACHE_SIZE = 16;
+const parsedTrust = new Map<string, X509Certificate[]>();
+function anchorsOf(pem: string, label: string): X509Certificate[] {
+  let certs = parsedTrust.get(pem);
+  if (!certs) {
+    certs = certificatesFromPem(pem, label);
+    if (parsedTrust.size >= TRUST_CACHE_SIZE) parsedTrust.delete(parsedTrust.keys().next().value!);
+    parsedTrust.set(pem, certs);
+  }
+  return certs;
+}
+
 let bundledRoots: X509Certificate[] | undefined;
 function bundledAnchors(): X509Certificate[] {
   bundledRoots ??= rootCertificates.map((pem) => new X509Certificate(pem));
@@ -140,7 +153,7 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const given = options.trustPem ?? [];
   const labels = given.map((_, i) => options.trustLabels?.[i] ?? `trust #${i + 1}`);
-  const anchors = given.length > 0 ? given.flatMap((pem, i) => certificatesFromPem(pem, labels[i]!)) : bundledAnchors();
+  const anchors = given.length > 0 ? given.flatMap((pem, i) => anchorsOf(pem, labels[i]!)) : bundledAnchors();
   const trustDescription = given.length > 0 ? `the trust set (${labels.join(', ')})` : "Node's bundled public root CAs";
   const servername = options.servername ?? (isIP(target.host) ? undefined : target.host);
   const expectedHostname = options.expectedHostname ?? options.servername ?? target.host;

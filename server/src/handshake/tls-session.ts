@@ -3,7 +3,7 @@
 // afterwards (wire.ts); the session is never used for application data.
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { connect as tlsConnect, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 import { readServerFlight, type ServerFlight } from './wire.ts';
 import { elapsedMs } from './phases.ts';
@@ -31,7 +31,7 @@ export interface TlsAttempt {
   cipher?: string;
   group?: string;
   alpn?: string;
-  /** Node's view of the peer chain, used when the wire could not be read. */
+  /** Node's view of the peer chain, filled only when the wire could not be read. */
   nodeChain: X509Certificate[];
   flight: ServerFlight;
   /** Why the handshake did not complete. */
@@ -47,6 +47,26 @@ export interface TlsAttempt {
 }
 
 const CAPTURE_LIMIT = 256 * 1024;
+
+// Building a SecureContext costs about as much as a loopback handshake; probes
+// with the same settings (version sweeps, `simulate`, benchmarks) share one.
+const CONTEXT_CACHE_SIZE = 16;
+const contexts = new Map<string, SecureContext>();
+function contextFor(opts: TlsSessionOptions): SecureContext {
+  const key = JSON.stringify([opts.minVersion, opts.maxVersion, opts.ciphers ?? '', opts.clientCert?.certPem ?? '', opts.clientCert?.keyPem ?? '']);
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createSecureContext({
+      minVersion: opts.minVersion,
+      maxVersion: opts.maxVersion,
+      ...(opts.ciphers ? { ciphers: opts.ciphers } : {}),
+      ...(opts.clientCert ? { cert: opts.clientCert.certPem, key: opts.clientCert.keyPem } : {}),
+    });
+    if (contexts.size >= CONTEXT_CACHE_SIZE) contexts.delete(contexts.keys().next().value!);
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
 
 /** A pass-through over the TCP socket that records what the server sends. */
 function sniffing(raw: Socket, onEnd: (reset: boolean) => void): { stream: Duplex; received: () => Buffer } {
@@ -91,10 +111,7 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
     const tls = tlsConnect({
       socket: stream,
       ...(opts.servername ? { servername: opts.servername } : {}),
-      minVersion: opts.minVersion,
-      maxVersion: opts.maxVersion,
-      ...(opts.ciphers ? { ciphers: opts.ciphers } : {}),
-      ...(opts.clientCert ? { cert: opts.clientCert.certPem, key: opts.clientCert.keyPem } : {}),
+      secureContext: contextFor(opts),
       rejectUnauthorized: false,
     });
     tls.on('keylog', (line: Buffer) => {
@@ -121,15 +138,16 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
       clearTimeout(timer);
       const cipher = tls.getCipher();
       const eph = tls.getEphemeralKeyInfo();
+      const seen = attempt();
       const base: TlsAttempt = {
-        ...attempt(),
+        ...seen,
         established: true,
         handshakeMs,
         protocol: tls.getProtocol() ?? 'unknown',
         cipher: cipher.standardName ?? cipher.name,
         ...(eph && 'name' in eph && eph.name ? { group: eph.name } : eph && 'type' in eph && eph.type ? { group: eph.type } : {}),
         ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
-        nodeChain: nodeChainOf(tls),
+        nodeChain: seen.flight.certificates ? [] : nodeChainOf(tls),
       };
       // Only TLS 1.3 can refuse the client after secureConnect. When the decrypted
       // handshake shows no CertificateRequest there is nothing to wait for.
