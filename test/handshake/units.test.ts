@@ -83,7 +83,7 @@ describe('protocol details', () => {
   }
 
   for (const [hex, kind] of [
-    ['485454502f312e3120343030', 'http'], ['160301002001000100', 'echo'], ['5353482d322e30', 'other'], ['160303005002', undefined],
+    ['485454502f312e3120343030', 'http'], [Buffer.from('<!DOCTYPE HTML>\n<html>').toString('hex'), 'http'], ['160301002001000100', 'echo'], ['5353482d322e30', 'other'], ['160303005002', undefined],
   ] as const) {
     test(`first bytes ${hex} → ${kind ?? 'TLS'}`, () => assert.equal(readServerFlight(Buffer.from(hex, 'hex')).nonTls?.kind, kind));
   }

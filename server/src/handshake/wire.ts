@@ -54,7 +54,8 @@ function classifyNonTls(bytes: Buffer): NonTlsReply | undefined {
     if (type === CT_HANDSHAKE && bytes.length > 5 && bytes[5] === HS_CLIENT_HELLO) return { kind: 'echo', ...preview(bytes) };
     return undefined;
   }
-  const kind = /^HTTP\/\d/.test(bytes.subarray(0, 8).toString('latin1')) ? 'http' : 'other';
+  // HTTP/0.9-style servers answer with a bare HTML error page, without a status line.
+  const kind = /^(HTTP\/\d|<!DOCTYPE html|<html)/i.test(bytes.subarray(0, 16).toString('latin1')) ? 'http' : 'other';
   return { kind, ...preview(bytes) };
 }
 

@@ -90,8 +90,8 @@ export const checkCommand: Command = {
       report.push({ path, diagnostics });
     }
     if (format === 'json') io.out(`${JSON.stringify({ files: report })}\n`);
-    else io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)\n`);
     if (ioError) return EXIT_USAGE;
+    if (format === 'text') io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)\n`);
     return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };

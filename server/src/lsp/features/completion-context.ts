@@ -3,7 +3,7 @@
 // previous) statement up to the cursor are re-lexed and walked with a small block
 // stack. The AST only says where that statement starts.
 import type { IToken } from 'chevrotain';
-import { KIND_KEYWORDS, type Kind } from '../../../../grammar/src/index.ts';
+import { CERTIFICATE_PROPERTIES, CONNECTION_PROPERTIES, DECLARATION_PROPERTIES, KIND_KEYWORDS, type Kind } from '../../../../grammar/src/index.ts';
 import { tokenize } from '../../../../grammar/src/tokens.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 
@@ -33,6 +33,7 @@ export interface CursorContext {
 }
 
 const KINDS: ReadonlySet<string> = new Set(KIND_KEYWORDS);
+const PROPERTY_KEYWORDS: ReadonlySet<string> = new Set([...DECLARATION_PROPERTIES, ...CERTIFICATE_PROPERTIES, ...CONNECTION_PROPERTIES]);
 const WORD = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Start of the statement the offset is in, or of the last one before it. */
@@ -106,8 +107,9 @@ export function cursorContext(a: Analysis, offset: number): CursorContext {
         : { type: 'unknown' });
     } else if (img === '}') {
       stack.pop();
-    } else if (scope.type !== 'top' && scope.type !== 'unknown' && type.startsWith('KW_') && isPropertyKeyword(img)) {
-      scope.lastProperty = img;
+    } else if (scope.type !== 'top' && scope.type !== 'unknown' && type.startsWith('KW_') && PROPERTY_KEYWORDS.has(img)) {
+      // `certificate signed-by X` and `certificate file "…"` are one property: its block is a certificate block.
+      if (tokens[i - 1]?.image !== 'certificate') scope.lastProperty = img;
     }
   }
 
@@ -118,14 +120,4 @@ export function cursorContext(a: Analysis, offset: number): CursorContext {
     else if (header.arrow) top = header.to === null ? { after: 'arrow', initiator: header.from } : { after: 'responder', initiator: header.from, responder: header.to };
   }
   return { scope, top, previous: tokens, wordStart, quiet: false };
-}
-
-const PROPERTY_KEYWORDS: ReadonlySet<string> = new Set([
-  'address', 'port', 'admin-port', 'ssl-port', 'ssl-admin-port', 'version', 'tls-min', 'tls-max', 'fips',
-  'certificate', 'keydb', 'trusts', 'hub', 'spoke-of', 'instance', 'subject', 'key', 'valid', 'signed-by', 'file',
-  'san', 'label', 'purpose',
-]);
-
-function isPropertyKeyword(word: string): boolean {
-  return PROPERTY_KEYWORDS.has(word);
 }
