@@ -38,7 +38,7 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   trusted: 'TLS, trusted',
   untrusted: 'TLS, not trusted',
   forbidden: 'not supported',
-  plain: 'plain (no TLS), correct',
+  plain: 'plain, as required',
   unknown: 'not resolved',
 };
 

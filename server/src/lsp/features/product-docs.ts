@@ -7,14 +7,17 @@ export type BlockType = 'declaration' | 'certificate' | 'connection';
 
 /** What a kind is in the product: its role, the sessions it opens and answers, its key database. */
 export function kindMarkdown(kind: Kind): string {
-  const facts = KINDS[kind];
-  const opens = SUPPORTED_PAIRS.filter((p) => p.from === kind).map((p) => `\`${p.to}\``);
+  return [`**${kind}** — ${KINDS[kind].title}`, '', ...kindRole(kind), '', `Key database: ${KINDS[kind].keydbNote}`].join('\n');
+}
+
+/** The kind's role and its rows of the product's table of SSL clients and servers, as paragraphs. */
+export function kindRole(kind: Kind): string[] {
+  const opens = SUPPORTED_PAIRS.filter((p) => p.from === kind).map((p) => (p.to === 'db2' ? '`db2` (plain, never TLS)' : `\`${p.to}\``));
   const answers = SUPPORTED_PAIRS.filter((p) => p.to === kind).map((p) => `\`${p.from}\``);
-  const lines = [`**${kind}** — ${facts.title}`, '', facts.role];
+  const lines = [KINDS[kind].role];
   if (opens.length) lines.push('', `Opens sessions to (and verifies): ${opens.join(', ')}`);
   if (answers.length) lines.push('', `Answers sessions from (presenting its certificate): ${answers.join(', ')}`);
-  lines.push('', `Key database: ${facts.keydbNote}`);
-  return lines.join('\n');
+  return lines;
 }
 
 /** A property keyword: what it means, the product option, range, default and level. Null for unknown words. */

@@ -1,7 +1,7 @@
 // Expand selection: word or value → property → enclosing block → its property or
 // statement → … → the whole file.
 import type { Position, SelectionRange } from 'vscode-languageserver';
-import type { Block, Span, Statement } from '../../../../grammar/src/index.ts';
+import type { Block, Property, Span, Statement } from '../../../../grammar/src/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 import { toRange } from '../convert.ts';
 import { commentAt, statementAt, statementLeaves } from './at-position.ts';
@@ -44,7 +44,7 @@ function structureAround(st: Statement, offset: number): Span[] {
   let block: Block | null | undefined = st.block;
   while (block && block.start <= offset && offset <= block.end) {
     out.push(block);
-    const property = block.properties.find((p) => p.start <= offset && offset <= p.end);
+    const property: Property | undefined = block.properties.find((p) => p.start <= offset && offset <= p.end);
     if (!property) break;
     out.push(property);
     block = property.block;

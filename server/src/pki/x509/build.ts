@@ -148,12 +148,14 @@ function keyUsageBits(usages: KeyUsage[]): Asn1 {
   return bitString(bytes, unused);
 }
 
+/** Why a SAN cannot go into a certificate, or null when it can. */
+export function sanProblem(san: SubjectAltName): string | null {
+  if (san.type === 'dns') return /^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(san.value) ? null : `"${san.value}" is not a DNS name`;
+  return ipToBytes(san.value) ? null : `"${san.value}" is not an IPv4 or IPv6 address`;
+}
+
 function generalName(san: SubjectAltName): Asn1 {
-  if (san.type === 'dns') {
-    if (!/^(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?$/.test(san.value)) throw new CertificateRequestError(`"${san.value}" is not a DNS name`);
-    return implicitPrimitive(2, Buffer.from(san.value, 'ascii'));
-  }
-  const bytes = ipToBytes(san.value);
-  if (!bytes) throw new CertificateRequestError(`"${san.value}" is not an IPv4 or IPv6 address`);
-  return implicitPrimitive(7, bytes);
+  const problem = sanProblem(san);
+  if (problem) throw new CertificateRequestError(problem);
+  return san.type === 'dns' ? implicitPrimitive(2, Buffer.from(san.value, 'ascii')) : implicitPrimitive(7, ipToBytes(san.value)!);
 }
