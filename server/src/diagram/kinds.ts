@@ -38,7 +38,7 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   trusted: 'TLS, trusted',
   untrusted: 'TLS, not trusted',
   forbidden: 'not supported',
-  plain: 'plain, as required',
+  plain: 'plain (no TLS)',
   unknown: 'not resolved',
 };
 

@@ -1,0 +1,90 @@
+// Open documents and their analyses. Each document version is parsed and analysed at
+// most once, on first use; every request and the diagnostics of that version share
+// the result. A new version or new settings simply make the cached one stale.
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CertificateFiles } from '../analysis/certificate-files.ts';
+import { analyze, type Analysis } from '../analysis/engine.ts';
+import { DiskCertificateFiles } from '../workspace/disk-certificates.ts';
+
+export interface AnalysisSettings {
+  expiryWarningDays: number;
+}
+
+/** Certificate files of a document that is not on disk cannot be found. */
+const unsaved: CertificateFiles = { read: () => ({ ok: false, reason: 'the document is not saved in a folder; save it to read certificate files' }) };
+
+export function certificateFilesFor(uri: string): CertificateFiles {
+  if (!uri.startsWith('file:')) return unsaved;
+  try {
+    return new DiskCertificateFiles(dirname(fileURLToPath(uri)));
+  } catch {
+    return unsaved;
+  }
+}
+
+interface Entry {
+  document: TextDocument;
+  analysis: Analysis | null;
+}
+
+export class DocumentStore {
+  private readonly entries = new Map<string, Entry>();
+  private settings: AnalysisSettings;
+
+  constructor(settings: AnalysisSettings) {
+    this.settings = settings;
+  }
+
+  open(uri: string, version: number, text: string): void {
+    this.entries.set(uri, { document: TextDocument.create(uri, 'sptls', version, text), analysis: null });
+  }
+
+  /** Applies incremental or full changes; false when the document was never opened. */
+  change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): boolean {
+    const entry = this.entries.get(uri);
+    if (!entry) return false;
+    entry.document = TextDocument.update(entry.document, changes, version);
+    entry.analysis = null;
+    return true;
+  }
+
+  close(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  has(uri: string): boolean {
+    return this.entries.has(uri);
+  }
+
+  version(uri: string): number | undefined {
+    return this.entries.get(uri)?.document.version;
+  }
+
+  uris(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Changing the settings makes every analysis stale. */
+  updateSettings(settings: AnalysisSettings): void {
+    this.settings = settings;
+    for (const entry of this.entries.values()) entry.analysis = null;
+  }
+
+  /** The analysis of the document's current version; null for a document that is not open. */
+  analysis(uri: string): Analysis | null {
+    const entry = this.entries.get(uri);
+    if (!entry) return null;
+    entry.analysis ??= analyze(entry.document.getText(), {
+      certificateFiles: certificateFilesFor(uri),
+      expiryWarningDays: this.settings.expiryWarningDays,
+    });
+    return entry.analysis;
+  }
+
+  /** Every open document with its analysis, for workspace-wide requests. */
+  *all(): Iterable<{ uri: string; analysis: Analysis }> {
+    for (const uri of this.entries.keys()) yield { uri, analysis: this.analysis(uri)! };
+  }
+}

@@ -1,0 +1,27 @@
+// Extension points of the server for features that plug in later (e.g. "Test
+// handshake" lenses above connections). Add an entry to the array; the server
+// advertises and routes it. Keep each source in its own module under lsp/.
+import type { CodeLens } from 'vscode-languageserver';
+import type { Analysis } from '../analysis/engine.ts';
+import type { DocumentStore } from './documents.ts';
+
+export interface CodeLensSource {
+  lenses(analysis: Analysis, uri: string): CodeLens[];
+}
+
+export interface ServerCommandContext {
+  documents: DocumentStore;
+  log(message: string): void;
+}
+
+export interface ServerCommand {
+  /** The command id, e.g. `sptls.testHandshake`. */
+  id: string;
+  run(args: unknown[], ctx: ServerCommandContext): unknown;
+}
+
+/** Code lens sources, asked in order for every document. */
+export const codeLensSources: CodeLensSource[] = [];
+
+/** Commands the server executes (`workspace/executeCommand`). */
+export const serverCommands: ServerCommand[] = [];
