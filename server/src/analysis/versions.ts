@@ -35,6 +35,18 @@ export function predatesTls13(e: Entity): boolean {
  * declared: they are already an invalid-value. Null for kinds without TLS settings.
  */
 export function tlsRange(e: Entity): TlsRange | null {
+  let range = ranges.get(e);
+  if (range === undefined) {
+    range = computeTlsRange(e);
+    ranges.set(e, range);
+  }
+  return range;
+}
+
+// Every connection asks for both ends' ranges; entities are immutable once built.
+const ranges = new WeakMap<Entity, TlsRange | null>();
+
+function computeTlsRange(e: Entity): TlsRange | null {
   if (!PROPERTIES['tls-min']!.kinds.includes(e.kind)) return null;
   const declaredMin = e.props.get('tls-min')?.values[0]?.text;
   const declaredMax = e.props.get('tls-max')?.values[0]?.text;

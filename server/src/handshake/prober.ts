@@ -62,11 +62,13 @@ async function attempt(r: Resolved, version: TlsVersion | undefined, timings?: H
     await ldapStartTls(socket, r.timeoutMs);
     if (timings) timings.starttlsMs = elapsedMs(start);
   }
-  const legacy = version === '1.0' || version === '1.1';
+  const min = version ?? r.options.range?.min ?? '1.2';
+  const max = version ?? r.options.range?.max ?? '1.3';
+  const legacy = min === '1.0' || min === '1.1';
   const result = await runTlsSession(socket, {
     ...(r.servername ? { servername: r.servername } : {}),
-    minVersion: version ? NODE_VERSION[version] : 'TLSv1.2',
-    maxVersion: version ? NODE_VERSION[version] : 'TLSv1.3',
+    minVersion: NODE_VERSION[min],
+    maxVersion: NODE_VERSION[max],
     ...(legacy ? { ciphers: LEGACY_CIPHERS } : {}),
     ...(r.options.clientCert ? { clientCert: r.options.clientCert } : {}),
     timeoutMs: r.timeoutMs,

@@ -29,6 +29,8 @@ export interface ProbeOptions {
   starttls?: 'ldap';
   /** Pin the main handshake to one version; 'all' negotiates freely and probes each version too. */
   tls?: TlsVersion | 'all';
+  /** The versions the client offers when `tls` pins none (default 1.2–1.3), e.g. a topology component's range. */
+  range?: { min: TlsVersion; max: TlsVersion };
   clientCert?: { certPem: string; keyPem: string };
   /** Per-phase timeout (DNS, connect, StartTLS, handshake), ms. */
   timeoutMs?: number;

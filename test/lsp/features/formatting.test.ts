@@ -5,7 +5,8 @@ import { parse, type Block } from '../../../grammar/src/index.ts';
 import { LineComment, tokenize } from '../../../grammar/src/tokens.ts';
 import { format } from '../../../server/src/format/format.ts';
 import { formatDocument } from '../../../server/src/lsp/features/formatting.ts';
-import { analyzeText, applyEdits, SHARED, specExample } from '../support.ts';
+import { analyzeText, applyTextEdits } from '../helpers.ts';
+import { SHARED, specExample } from '../spec-example.ts';
 
 const FIXTURES = new URL('../fixtures/format/', import.meta.url);
 const CONFORMANCE = new URL('conformance/', SHARED);
@@ -161,7 +162,7 @@ describe('formatDocument', () => {
     const edits = formatDocument(analyzeText(text), { tabSize: 4, insertSpaces: true });
     assert.equal(edits.length, 1);
     assert.deepEqual(edits[0]!.range.start, { line: 0, character: 0 });
-    assert.equal(applyEdits(text, edits), read(new URL('messy.formatted.sptls', FIXTURES)));
+    assert.equal(applyTextEdits(text, edits), read(new URL('messy.formatted.sptls', FIXTURES)));
   });
 
   it('returns no edit for formatted text or text with syntax errors', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { definition, prepareRename, references, rename } from '../../../server/src/lsp/features/navigation.ts';
+import { definition, documentHighlights, prepareRename, references, rename } from '../../../server/src/lsp/features/navigation.ts';
 import { marked } from '../../support/markers.ts';
-import { analyzeText, applyEdits } from '../support.ts';
+import { analyzeText, applyTextEdits } from '../helpers.ts';
 
 const URI = 'file:///topology.sptls';
 
@@ -77,6 +77,15 @@ describe('references', () => {
   }
 });
 
+describe('documentHighlights', () => {
+  it('marks declarations as writes and references as reads, in order', () => {
+    const { analysis, position, ranges } = fixture('client <<N>>\nserver S { certificate self-signed }\n<<N|>> -> S\nclient M { trusts S }');
+    const found = documentHighlights(analysis, position);
+    assert.deepEqual(found.map((h) => [offsets(analysis, h.range), h.kind]), [[ranges[0], 3], [ranges[1], 2]]);
+    assert.deepEqual(documentHighlights(analysis, analysis.lines.position(0)), [], 'nothing on a keyword');
+  });
+});
+
 describe('prepareRename', () => {
   const cases: Array<[string, string | null]> = [
     ['ca R|oot', 'Root'],
@@ -127,7 +136,7 @@ describe('rename', () => {
       const { analysis, position, text } = fixture(source);
       const result = rename(analysis, URI, position, newName);
       assert.ok('edit' in result, JSON.stringify(result));
-      const after = applyEdits(text, result.edit.changes![URI]!);
+      const after = applyTextEdits(text, result.edit.changes![URI]!);
       assert.equal(after, expect(text));
       assert.ok(after.includes('"CN=Root"') && after.includes('# Root signs') && after.includes('"root.example.com"'));
       const codes = (t: string) => analyzeText(t).diagnostics.map((d) => d.code).sort();

@@ -10,8 +10,9 @@ export function checkPorts({ model, report }: RuleContext): void {
   // address (lower case) → port number → the first component that declared it
   const taken = new Map<string, Map<number, { owner: Entity; property: string }>>();
   for (const e of model.entities) {
+    if (!e.isFirst || !PORT_PROPERTIES.some((name) => e.props.has(name))) continue;
     const address = e.props.get('address')?.values[0]?.text.toLowerCase();
-    if (!e.isFirst || address === undefined) continue;
+    if (address === undefined) continue;
     let ports = taken.get(address);
     if (!ports) taken.set(address, (ports = new Map()));
     const mine: Array<[number, string, Value]> = [];

@@ -5,6 +5,8 @@ import { diagramCommand } from './diagram.ts';
 import { fmtCommand } from './fmt.ts';
 import { handshakeCommand } from './handshake.ts';
 import { inspectCommand } from './inspect.ts';
+import { issueCommand } from './issue.ts';
+import { lspCommand } from './lsp.ts';
 
 export const commands: Command[] = [
   checkCommand,
@@ -12,4 +14,6 @@ export const commands: Command[] = [
   fmtCommand,
   handshakeCommand,
   inspectCommand,
+  issueCommand,
+  lspCommand,
 ];

@@ -2,7 +2,7 @@
 // wherever it stands: its declarations and every reference (trusts, signed-by,
 // certificate signed-by, spoke-of, connection ends). Names inside strings and
 // comments are text, not names, and are never touched.
-import type { Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { DocumentHighlightKind, type DocumentHighlight, type Location, type Position, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { KEYWORDS } from '../../../../grammar/src/index.ts';
 import type { Span } from '../../../../grammar/src/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
@@ -44,6 +44,17 @@ export function references(analysis: Analysis, uri: string, position: Position, 
   if (!at) return [];
   const spans = [...(includeDeclaration ? declarationSpans(analysis, at.name) : []), ...referenceSpans(analysis, at.name)];
   return spans.sort((a, b) => a.start - b.start).map((s) => location(analysis, uri, s));
+}
+
+/** Every occurrence of the name under the cursor: declarations as writes, references as reads. */
+export function documentHighlights(analysis: Analysis, position: Position): DocumentHighlight[] {
+  const at = nameAt(analysis, position);
+  if (!at) return [];
+  const highlight = (kind: DocumentHighlightKind) => (s: Span): DocumentHighlight => ({ range: toRange(analysis.lines, s.start, s.end), kind });
+  return [
+    ...declarationSpans(analysis, at.name).map(highlight(DocumentHighlightKind.Write)),
+    ...referenceSpans(analysis, at.name).map(highlight(DocumentHighlightKind.Read)),
+  ].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 export function prepareRename(analysis: Analysis, position: Position): { range: Range; placeholder: string } | null {

@@ -8,7 +8,9 @@ export type ExistingFilePolicy =
   /** Fail if the target exists (the default: keys are never overwritten by accident). */
   | 'refuse'
   /** Keep the old file as `<name>.bak-YYYYMMDD-HHMMSS` (hard link), then replace it. */
-  | 'backup';
+  | 'backup'
+  /** Replace it atomically without a backup (public files that are derived again on demand). */
+  | 'replace';
 
 export interface SafeWriteOptions {
   /** 0o600 for keys, passwords and key databases; 0o644 for certificates. */
@@ -45,8 +47,10 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, o
     }
     await sink.writeNew(temp, bytes, options.mode);
     if (exists) {
-      backup = backupName(path, options.now ?? new Date());
-      await sink.link(path, backup);
+      if (policy === 'backup') {
+        backup = backupName(path, options.now ?? new Date());
+        await sink.link(path, backup);
+      }
       await sink.rename(temp, path);
     } else {
       // link() fails if someone created the target meanwhile, where rename() would replace it.

@@ -163,7 +163,7 @@ function caDepth(ca: Entity, analysis: Analysis): number {
   const seen = new Set<Entity>();
   for (let e: Entity | undefined = ca; e && !seen.has(e); depth++) {
     seen.add(e);
-    const up = e.props.get('signed-by')?.values[0]?.text;
+    const up: string | undefined = e.props.get('signed-by')?.values[0]?.text;
     e = up ? analysis.model.byName.get(up) : undefined;
   }
   return depth;

@@ -1,0 +1,86 @@
+// `sptls issue FILE`: issues the CAs and component certificates a topology declares.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatPlan, runIssue, summarize } from '../../pki/issue/run.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+
+const help = `Usage: sptls issue FILE [--out DIR] [--only NAME...] [--dry-run] [--renew] [--force]
+                   [--ca-passphrase-env VAR]
+
+Issues every CA the topology declares (roots, then intermediates) and every component
+certificate that is 'self-signed' or 'signed-by' a CA of the file, with the spec's defaults
+(CA: RSA 4096, 10 years, CN=<name>; component: RSA 2048, 825 days, SAN = its address,
+CN=<name> or for a server CN=<name>,OU=TSM Network,O=TSM,C=US). 'file' certificates and CAs
+known only by their file are not issued.
+
+Output (default: pki/ beside FILE):
+  ca/<Name>.crt.pem, ca/<Name>.key.pem (0600)
+  components/<Name>/cert.pem, key.pem (0600), chain.pem (issuers, nearest first),
+                    <label>.arm (a server's self-signed certificate: cert256.arm)
+  manifest.json     what was issued from which spec
+
+A second run changes nothing. Existing keys are never overwritten without --force.
+
+Options:
+  --out DIR                 output directory
+  --only NAME               issue only these (repeatable); missing issuers are added
+  --dry-run                 print the plan (create/keep/renew/skip and why); write nothing
+  --renew                   re-issue certificates whose spec changed or that expire within
+                            30 days, keeping their keys
+  --force                   new keys too; each replaced key is kept as KEY.bak-YYYYMMDD-HHMMSS
+  --ca-passphrase-env VAR   encrypt CA keys at rest with the passphrase in environment
+                            variable VAR (needed again to sign with them later)
+
+Refuses (exit 1, nothing written) when the topology has errors that affect the PKI:
+syntax errors, ca-cycle, unknown or wrong signed-by, invalid key/valid values.
+Exit status: 0 done, 1 refused or some certificate could not be issued, 2 usage or I/O error.
+`;
+
+export const issueCommand: Command = {
+  name: 'issue',
+  summary: 'issue the CAs and certificates a topology declares',
+  help,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const parsed = parseArgs(args, { out: 'string', only: 'multi', 'dry-run': 'boolean', renew: 'boolean', force: 'boolean', 'ca-passphrase-env': 'string' });
+    if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
+    const file = parsed.positional[0]!;
+    const topologyPath = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(topologyPath, 'utf8');
+    } catch (e) {
+      io.err(`sptls issue: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      return EXIT_USAGE;
+    }
+    const passEnv = flag(parsed, 'ca-passphrase-env');
+    const caPassphrase = passEnv === undefined ? undefined : io.env[passEnv];
+    if (passEnv !== undefined && !caPassphrase) {
+      io.err(`sptls issue: environment variable ${passEnv} is not set or empty (export it with the CA key passphrase)\n`);
+      return EXIT_USAGE;
+    }
+    const out = flag(parsed, 'out');
+    const dryRun = parsed.flags.has('dry-run');
+    const outcome = await runIssue({
+      topologyPath, text, dryRun,
+      renew: parsed.flags.has('renew'), force: parsed.flags.has('force'),
+      ...(out ? { outDir: resolve(io.cwd, out) } : {}),
+      ...(parsed.flags.has('only') ? { only: parsed.flags.get('only')! } : {}),
+      ...(caPassphrase !== undefined ? { caPassphrase } : {}),
+    });
+    if (outcome.kind === 'refused') {
+      io.err(`sptls issue: not issuing anything; fix these first:\n${outcome.problems.map((p) => `  ${p}\n`).join('')}`);
+      return EXIT_FINDINGS;
+    }
+    io.out(formatPlan(outcome.actions, outcome.notIssued, dryRun));
+    const blocked = outcome.actions.some((a) => a.blocked);
+    if (outcome.kind === 'planned') {
+      io.err(`dry run: nothing written (${summarize(outcome.actions).replace(/(\d+) (created|renewed)/g, '$1 to be $2')}) in ${outcome.outDir}\n`);
+      return blocked ? EXIT_FINDINGS : EXIT_OK;
+    }
+    const { result } = outcome;
+    for (const b of result.backups) io.err(`backup kept: ${b}\n`);
+    for (const e of result.errors) io.err(`sptls issue: ${e}\n`);
+    io.err(`${summarize(outcome.actions)}; ${result.written.length} file(s) written in ${outcome.outDir}\n`);
+    return result.ok && !blocked ? EXIT_OK : EXIT_FINDINGS;
+  },
+};

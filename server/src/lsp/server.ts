@@ -1,0 +1,188 @@
+// The language server: wires the connection to the document store, the debounced
+// diagnostics and one feature module per request. Handlers hold no logic of their
+// own; each is guarded so a thrown error becomes a logged ResponseError and the
+// server keeps running.
+import {
+  CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind,
+  type CancellationToken, type Connection, type InitializeResult,
+} from 'vscode-languageserver';
+import type { Analysis } from '../analysis/engine.ts';
+import { DiagnosticsScheduler } from './diagnostics.ts';
+import { DocumentStore } from './documents.ts';
+import { codeLensSources, serverCommands } from './extensions.ts';
+import { codeActions, FIX_ALL_KIND } from './features/code-actions.ts';
+import { completion } from './features/completion.ts';
+import { foldingRanges } from './features/folding.ts';
+import { formatDocument } from './features/formatting.ts';
+import { hover } from './features/hover.ts';
+import { definition, prepareRename, references, rename } from './features/navigation.ts';
+import { selectionRanges } from './features/selection.ts';
+import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.ts';
+import { documentSymbols, workspaceSymbols } from './features/symbols.ts';
+
+export interface Settings {
+  /** Milliseconds between the last edit and the diagnostics. */
+  diagnosticsDelay: number;
+  expiryWarningDays: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: 30 };
+
+/** Reads `sptls.*` settings (or the `sptls` section itself); anything malformed keeps its default. */
+export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
+  const section = raw && typeof raw === 'object' && 'sptls' in raw ? (raw as { sptls: unknown }).sptls : raw;
+  const s = (section && typeof section === 'object' ? section : {}) as Record<string, unknown>;
+  const number = (v: unknown, fallback: number, max: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= max ? v : fallback);
+  return {
+    diagnosticsDelay: number(s['diagnosticsDelay'], base.diagnosticsDelay, 10_000),
+    expiryWarningDays: number(s['expiryWarningDays'], base.expiryWarningDays, 3650),
+  };
+}
+
+export function startServer(connection: Connection): void {
+  let settings = DEFAULT_SETTINGS;
+  let snippets = false;
+  let pullConfiguration = false;
+  const documents = new DocumentStore({ expiryWarningDays: settings.expiryWarningDays });
+  const log = (message: string) => connection.console.error(message);
+  const diagnostics = new DiagnosticsScheduler(
+    documents,
+    (uri, version, list) => void connection.sendDiagnostics({ uri, ...(version === undefined ? {} : { version }), diagnostics: list }),
+    (uri, e) => log(`sptls: diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    settings.diagnosticsDelay,
+  );
+
+  function applySettings(next: Settings): void {
+    const reanalyse = next.expiryWarningDays !== settings.expiryWarningDays;
+    settings = next;
+    diagnostics.delayMs = next.diagnosticsDelay;
+    if (reanalyse) {
+      documents.updateSettings({ expiryWarningDays: next.expiryWarningDays });
+      for (const uri of documents.uris()) diagnostics.schedule(uri);
+    }
+  }
+
+  async function fetchSettings(): Promise<void> {
+    if (!pullConfiguration) return;
+    const [section] = await connection.workspace.getConfiguration([{ section: 'sptls' }]);
+    applySettings(readSettings(section, settings));
+  }
+
+  /** A request handler that answers null/empty for unknown documents, honours cancellation and never throws. */
+  function onDocument<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, run: (analysis: Analysis, params: P) => R) {
+    return (params: P, token?: CancellationToken): R | ResponseError => {
+      if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
+      try {
+        const analysis = documents.analysis(params.textDocument.uri);
+        return analysis ? run(analysis, params) : empty;
+      } catch (e) {
+        log(`sptls: ${name} failed on ${params.textDocument.uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        return new ResponseError(ErrorCodes.InternalError, `sptls ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
+
+  /** A notification handler that logs instead of throwing. */
+  function safely<P>(name: string, run: (params: P) => void) {
+    return (params: P): void => {
+      try {
+        run(params);
+      } catch (e) {
+        log(`sptls: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      }
+    };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    const caps = params.capabilities;
+    snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
+    pullConfiguration = caps.workspace?.configuration === true;
+    applySettings(readSettings(params.initializationOptions, settings));
+    return {
+      serverInfo: { name: 'sptls', version: '0.1.0' },
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', '>'], resolveProvider: false },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        semanticTokensProvider: { legend: semanticTokensLegend, full: true },
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeLensProvider: { resolveProvider: false },
+        ...(serverCommands.length ? { executeCommandProvider: { commands: serverCommands.map((c) => c.id) } } : {}),
+      },
+    };
+  });
+
+  connection.onInitialized(() => {
+    fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${String(e)}`));
+  });
+
+  connection.onDidChangeConfiguration(safely('didChangeConfiguration', (params) => {
+    const pushed = params.settings && typeof params.settings === 'object' && 'sptls' in params.settings;
+    if (pushed) applySettings(readSettings(params.settings, settings));
+    else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${String(e)}`));
+  }));
+
+  connection.onDidOpenTextDocument(safely('didOpen', (params) => {
+    const { uri, version, text } = params.textDocument;
+    documents.open(uri, version, text);
+    diagnostics.schedule(uri);
+  }));
+
+  connection.onDidChangeTextDocument(safely('didChange', (params) => {
+    const { uri, version } = params.textDocument;
+    if (documents.change(uri, version, params.contentChanges)) diagnostics.schedule(uri);
+  }));
+
+  connection.onDidCloseTextDocument(safely('didClose', (params) => {
+    documents.close(params.textDocument.uri);
+    diagnostics.clear(params.textDocument.uri);
+  }));
+
+  connection.onHover(onDocument('hover', null, (a, p) => hover(a, p.position)));
+  connection.onCompletion(onDocument('completion', [], (a, p) => completion(a, p.position, { snippets })));
+  connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, p.textDocument.uri, p.position)));
+  connection.onReferences(onDocument('references', [], (a, p) => references(a, p.textDocument.uri, p.position, p.context.includeDeclaration)));
+  connection.onPrepareRename(onDocument('prepareRename', null, (a, p) => prepareRename(a, p.position)));
+  connection.onRenameRequest(onDocument('rename', null, (a, p) => {
+    const result = rename(a, p.textDocument.uri, p.position, p.newName);
+    return 'error' in result ? new ResponseError(LSPErrorCodes.RequestFailed, result.error) : result.edit;
+  }));
+  connection.onDocumentSymbol(onDocument('documentSymbol', [], (a) => documentSymbols(a)));
+  connection.onFoldingRanges(onDocument('foldingRange', [], (a) => foldingRanges(a)));
+  connection.onSelectionRanges(onDocument('selectionRange', [], (a, p) => selectionRanges(a, p.positions)));
+  connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
+  connection.onDocumentFormatting(onDocument('formatting', [], (a, p) => formatDocument(a, p.options)));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.textDocument.uri, p.range, p.context.diagnostics, p.context.only)));
+  connection.onCodeLens(onDocument('codeLens', [], (a, p) => codeLensSources.flatMap((s) => s.lenses(a, p.textDocument.uri))));
+
+  connection.onWorkspaceSymbol((params, token) => {
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'workspaceSymbol cancelled');
+    try {
+      return workspaceSymbols(documents.all(), params.query);
+    } catch (e) {
+      log(`sptls: workspaceSymbol failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `sptls workspaceSymbol failed: ${String(e)}`);
+    }
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const command = serverCommands.find((c) => c.id === params.command);
+    if (!command) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+    try {
+      return await command.run(params.arguments ?? [], { documents, log });
+    } catch (e) {
+      log(`sptls: command ${params.command} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+
+  connection.listen();
+}
