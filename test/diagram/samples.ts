@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DOMParser } from '@xmldom/xmldom';
+import { DOMParser, type Document, type Element } from '@xmldom/xmldom';
 import { analyze, type Analysis } from '../../server/src/analysis/engine.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
 
@@ -38,12 +38,11 @@ export function analyse(s: { text: string; dir: string }): Analysis {
 
 /** Parses XML strictly: any error or warning fails the test. */
 export function parseXml(text: string): Document {
-  const doc = new DOMParser({ onError: (level, message) => { throw new Error(`XML ${level}: ${message}`); } }).parseFromString(text, 'image/svg+xml');
-  return doc as unknown as Document;
+  return new DOMParser({ onError: (level, message) => { throw new Error(`XML ${level}: ${message}`); } }).parseFromString(text, 'image/svg+xml');
 }
 
 /** Elements of `doc` whose class list holds `cls`. */
-export function withClass(doc: Document, tag: string, cls: string): Element[] {
+export function withClass(doc: Document | Element, tag: string, cls: string): Element[] {
   return Array.from(doc.getElementsByTagName(tag)).filter((e) => (e.getAttribute('class') ?? '').split(/\s+/).includes(cls));
 }
 

@@ -20,7 +20,7 @@ export function connectionVerdict(link: Link, findings: readonly Finding[], chai
   if (link.status === 'unresolved') return 'unknown';
   if (FORBIDDEN.has(link.status)) return 'forbidden';
   if (link.status === 'db2-plain' || !link.tls) return 'plain';
-  if (findings.some((f) => UNTRUSTED_RULES.has(f.rule))) return 'untrusted';
+  if (!link.to!.certificate || findings.some((f) => UNTRUSTED_RULES.has(f.rule))) return 'untrusted';
   // A chain that cannot be built is reported elsewhere (unknown-reference, ca-cycle, file-not-found).
   return trustVerdict(link.from!, link.to!, chains).kind === 'unknown' ? 'unknown' : 'trusted';
 }

@@ -7,6 +7,7 @@ import { handshakeCommand } from './handshake.ts';
 import { inspectCommand } from './inspect.ts';
 import { issueCommand } from './issue.ts';
 import { lspCommand } from './lsp.ts';
+import { simulateCommand } from './simulate.ts';
 
 export const commands: Command[] = [
   checkCommand,
@@ -16,4 +17,5 @@ export const commands: Command[] = [
   inspectCommand,
   issueCommand,
   lspCommand,
+  simulateCommand,
 ];

@@ -1,0 +1,48 @@
+// The PKI `sptls issue` left in a directory, as key databases and the audit need it:
+// each name's certificate (facts + DER), its issuer chain and where its key is.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestEntry } from '../issue/layout.ts';
+import { readCertificateFile, type CertificateFacts } from '../x509/read.ts';
+
+export interface IssuedCertificate {
+  entry: ManifestEntry;
+  certificate: CertificateFacts;
+  /** Issuer certificates, nearest first (empty for self-signed ones). */
+  chain: CertificateFacts[];
+  keyPath: string;
+}
+
+/** What the audit and the key-database builder ask of an issued PKI. */
+export interface IssuedCertificates {
+  get(name: string): IssuedCertificate | undefined;
+}
+
+export type IssuedPkiResult = { ok: true; manifest: Manifest; issued: IssuedCertificates } | { ok: false; message: string };
+
+export function loadIssuedPki(pkiDir: string): IssuedPkiResult {
+  const manifestPath = join(pkiDir, MANIFEST_FILE);
+  if (!existsSync(manifestPath)) return { ok: false, message: `no issued PKI in ${pkiDir} (${MANIFEST_FILE} not found): run 'sptls issue' first` };
+  const parsed = parseManifest(readFileSync(manifestPath, 'utf8'));
+  if (!parsed.ok) return { ok: false, message: `${manifestPath}: ${parsed.message}` };
+  const cache = new Map<string, IssuedCertificate | undefined>();
+  const read = (rel: string): CertificateFacts[] => {
+    const path = join(pkiDir, rel);
+    if (!existsSync(path)) return [];
+    const r = readCertificateFile(readFileSync(path));
+    return r.ok ? r.certificates : [];
+  };
+  const issued: IssuedCertificates = {
+    get(name) {
+      if (cache.has(name)) return cache.get(name);
+      const entry = parsed.manifest.entries[name];
+      const certificate = entry ? read(entry.files.certificate)[0] : undefined;
+      const value = entry && certificate
+        ? { entry, certificate, chain: entry.files.chain ? read(entry.files.chain) : [], keyPath: join(pkiDir, entry.files.key) }
+        : undefined;
+      cache.set(name, value);
+      return value;
+    },
+  };
+  return { ok: true, manifest: parsed.manifest, issued };
+}

@@ -1,0 +1,140 @@
+// Runs a rehearsal plan on loopback: one node:tls listener per responder (its issued
+// key and chain, its TLS range), one handshake per connection through a HandshakeProber
+// with the initiator's trust set and range, and the observed verdict set against the
+// predicted one. Every listener is closed before rehearse() returns, whatever happened.
+import type { Socket } from 'node:net';
+import { createServer, type SecureVersion, type Server } from 'node:tls';
+import type { TlsVersion } from '../analysis/product.ts';
+import type { HandshakeProber, HandshakeReport } from '../handshake/report.ts';
+import { certificatePem } from '../pki/x509/pem.ts';
+import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
+import type { RehearsalPki } from './pki.ts';
+
+export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
+
+export interface Observed {
+  verdict: ObservedVerdict;
+  /** Negotiated protocol, e.g. TLSv1.3. */
+  version?: string;
+  reason: string;
+}
+
+export interface ResultRow extends PlanRow {
+  observed?: Observed;
+  /** Set on every rehearsed row. */
+  agree?: boolean;
+  /** What differs, when they disagree. */
+  disagreement?: string;
+}
+
+export interface RehearseOptions {
+  prober: HandshakeProber;
+  timeoutMs?: number;
+  now?: Date;
+}
+
+const NODE_VERSION: Record<TlsVersion, SecureVersion> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
+// OpenSSL 3 serves TLS 1.0/1.1 only at security level 0.
+const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
+const VERSION_CODES = /UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|WRONG_VERSION|VERSION_TOO_(LOW|HIGH)/;
+
+interface Listener {
+  server: Server;
+  port: number;
+  sockets: Set<Socket>;
+}
+
+export async function rehearse(rows: PlanRow[], pki: RehearsalPki, options: RehearseOptions): Promise<ResultRow[]> {
+  const listeners = new Map<string, Listener | string>();
+  try {
+    const out: ResultRow[] = [];
+    for (const row of rows) {
+      if (!row.rehearsal) { out.push(row); continue; }
+      out.push(await rehearseRow(row, row.rehearsal, pki, listeners, options));
+    }
+    return out;
+  } finally {
+    await Promise.all([...listeners.values()].map((l) => (typeof l === 'string' ? undefined : closeListener(l))));
+  }
+}
+
+async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listeners: Map<string, Listener | string>, options: RehearseOptions): Promise<ResultRow> {
+  let listener = listeners.get(r.responder);
+  if (listener === undefined) {
+    listener = await listen(r.responder, r.responderRange, pki);
+    listeners.set(r.responder, listener);
+  }
+  if (typeof listener === 'string') return { ...row, rehearsal: null, skip: listener };
+  const trustPem: string[] = [];
+  for (const t of r.trust) {
+    const pem = t.der ? { ok: true as const, value: certificatePem(t.der) } : pki.certificate(t.name);
+    if (!pem.ok) return { ...row, rehearsal: null, skip: `the certificate ${r.initiator} trusts as ${t.name} is not available: ${pem.reason}` };
+    trustPem.push(pem.value);
+  }
+  const report = await options.prober.probe({ host: '127.0.0.1', port: listener.port }, {
+    trustPem,
+    trustLabels: r.trust.map((t) => t.name),
+    range: r.initiatorRange,
+    timeoutMs: options.timeoutMs ?? 5000,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const observed = observe(report, r);
+  const disagreement = compare(row, r, observed);
+  return { ...row, observed, agree: disagreement === null, ...(disagreement ? { disagreement } : {}) };
+}
+
+/** What the handshake showed, judged on the chain and the version only (the rules check no host names per connection). */
+export function observe(report: HandshakeReport, r: Rehearsal): Observed {
+  if (report.session) {
+    const chain = report.checks.find((c) => c.id === 'chain');
+    const version = report.session.protocol;
+    if (chain && (chain.status === 'pass' || chain.status === 'warn')) return { verdict: 'trusted', version, reason: chain.reason };
+    return { verdict: 'untrusted', version, reason: chain?.reason ?? 'the chain was not judged' };
+  }
+  const f = report.failure;
+  if (f && (f.alert?.number === 70 || VERSION_CODES.test(f.code) || VERSION_CODES.test(f.message))) {
+    return { verdict: 'no-common-version', reason: `${f.message} (${r.initiator} offers TLS ${r.initiatorRange.min}–${r.initiatorRange.max}, ${r.responder} accepts ${r.responderRange.min}–${r.responderRange.max})` };
+  }
+  return { verdict: 'failed', reason: f?.message ?? report.summary };
+}
+
+function compare(row: PlanRow, r: Rehearsal, o: Observed): string | null {
+  if (row.predicted !== o.verdict) return `the rules predict ${row.predicted}, the handshake showed ${o.verdict}`;
+  if (o.version !== undefined && r.expectedVersion && o.version !== NODE_VERSION[r.expectedVersion]) {
+    return `the ranges should settle on TLS ${r.expectedVersion}, the handshake negotiated ${o.version}`;
+  }
+  return null;
+}
+
+/** A TLS listener on 127.0.0.1 for one responder, or why there can be none. */
+async function listen(name: string, range: VersionRange, pki: RehearsalPki): Promise<Listener | string> {
+  const id = pki.identity(name);
+  if (!id.ok) return id.reason;
+  const legacy = range.min === '1.0' || range.min === '1.1';
+  let server: Server;
+  try {
+    server = createServer({
+      key: id.value.keyPem,
+      cert: id.value.certPem + id.value.chainPem,
+      minVersion: NODE_VERSION[range.min],
+      maxVersion: NODE_VERSION[range.max],
+      ...(legacy ? { ciphers: LEGACY_CIPHERS } : {}),
+    });
+  } catch (e) {
+    return `cannot serve ${name}'s certificate and key: ${(e as Error).message}`;
+  }
+  const sockets = new Set<Socket>();
+  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  // A refused handshake is what some rehearsals are about; the prober reports it.
+  server.on('tlsClientError', () => {});
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+  });
+  return { server, port, sockets };
+}
+
+function closeListener(l: Listener): Promise<void> {
+  for (const s of l.sockets) s.destroy();
+  return new Promise((resolve) => l.server.close(() => resolve()));
+}
