@@ -14,7 +14,7 @@ function serverSettings(): Record<string, unknown> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('sptls');
+  const output = vscode.window.createOutputChannel('sptls', { log: true });
   context.subscriptions.push(output);
   const module = context.asAbsolutePath('dist/server.cjs');
   // A larger young generation cuts scavenges while big topologies are re-analysed on every edit.

@@ -1,11 +1,10 @@
 // The one door through which analysis reads certificate files (spec §4.2
 // `certificate file` and `ca … file`). The engine gets an implementation; tests
 // may give an in-memory one. Reading never throws: a bad file is a result.
-import { X509Certificate } from 'node:crypto';
-import { parseSubjectAltName, signatureAlgorithmOf } from '../handshake/cert-facts.ts';
+import { readCertificateFile, type CertificateFacts } from '../pki/x509/read.ts';
 
 export interface CertificateInfo {
-  /** Node's multi-line form ("C=US\nO=Example\nCN=Root CA"). */
+  /** RFC 4514 text, most specific first ("CN=Root CA,O=Example,C=US"); compare with dnKey. */
   subject: string;
   issuer: string;
   notBefore: Date;
@@ -30,47 +29,27 @@ export interface CertificateFiles {
   read(path: string): CertificateFileResult;
 }
 
-const PEM_BLOCK = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
-
-/** Decodes PEM/ARM (one or more certificates) or a single DER certificate. */
+/** Decodes PEM/ARM (one or more certificates) or a single DER certificate, with the PKI reader. */
 export function decodeCertificates(bytes: Uint8Array): CertificateFileResult {
-  const text = Buffer.from(bytes).toString('latin1');
-  const ders: Buffer[] = [];
-  if (text.includes('-----BEGIN')) {
-    for (const m of text.matchAll(PEM_BLOCK)) ders.push(Buffer.from(m[1]!.replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'));
-    if (ders.length === 0) return { ok: false, reason: 'no CERTIFICATE block in the PEM text' };
-  } else {
-    ders.push(Buffer.from(bytes));
-  }
-  const certificates: CertificateInfo[] = [];
-  for (const [i, der] of ders.entries()) {
-    try {
-      certificates.push(describe(new X509Certificate(der)));
-    } catch (e) {
-      const what = ders.length > 1 ? `certificate #${i + 1}` : 'the content';
-      return { ok: false, reason: `${what} is not a readable X.509 certificate (${(e as Error).message})` };
-    }
-  }
-  return { ok: true, certificates };
+  const r = readCertificateFile(bytes);
+  if (!r.ok) return { ok: false, reason: r.error.message };
+  return { ok: true, certificates: r.certificates.map(describe) };
 }
 
-function describe(cert: X509Certificate): CertificateInfo {
-  const key = cert.publicKey;
-  const details = key.asymmetricKeyDetails ?? {};
-  const sans = parseSubjectAltName(cert.subjectAltName);
-  const sig = signatureAlgorithmOf(cert.raw);
+function describe(c: CertificateFacts): CertificateInfo {
   return {
-    subject: cert.subject,
-    issuer: cert.issuer,
-    notBefore: new Date(cert.validFrom),
-    notAfter: new Date(cert.validTo),
-    keyType: key.asymmetricKeyType ?? 'unknown',
-    ...(details.modulusLength !== undefined ? { keyBits: details.modulusLength } : {}),
-    signatureHash: sig.hash,
-    signatureName: sig.name,
-    dnsNames: sans.filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4)),
-    ipAddresses: sans.filter((s) => s.startsWith('IP:')).map((s) => s.slice(3)),
-    der: cert.raw,
-    fingerprint256: cert.fingerprint256,
+    subject: c.subjectText,
+    issuer: c.issuerText,
+    notBefore: c.notBefore,
+    notAfter: c.notAfter,
+    keyType: c.key.type,
+    // Bits in the RSA/DSA sense only (an EC size is the curve's, not a modulus).
+    ...((c.key.type === 'rsa' || c.key.type === 'dsa') && c.key.bits !== undefined ? { keyBits: c.key.bits } : {}),
+    signatureHash: c.signatureHash,
+    signatureName: c.signatureAlgorithm,
+    dnsNames: c.sans.dns,
+    ipAddresses: c.sans.ip,
+    der: c.der,
+    fingerprint256: c.fingerprintSha256,
   };
 }

@@ -33,6 +33,10 @@ export const RULES = {
   'file-not-found': 'error',
   'unused-trust': 'hint',
   'unused-ca': 'hint',
+  // Key-database audit (`sptls check --keydbs DIR`, server/src/pki/audit/): not run by `analyze`.
+  'keydb-missing-trust': 'error',
+  'keydb-certificate-mismatch': 'error',
+  'keydb-unreadable': 'warning',
 } as const satisfies Record<string, Severity>;
 
 export type RuleId = keyof typeof RULES;

@@ -7,7 +7,7 @@ import type { CheckResult } from './report.ts';
 
 const MAX_DEPTH = 10;
 
-function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
+export function issuedBy(child: X509Certificate, issuer: X509Certificate): boolean {
   try {
     return child.checkIssued(issuer) && child.verify(issuer.publicKey);
   } catch {

@@ -19,10 +19,10 @@ import type { NonTlsReply } from './wire.ts';
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_POST_HANDSHAKE_MS = 300;
 
-const NODE_VERSION: Record<TlsVersion, SecureVersion> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
+export const NODE_VERSION: Record<TlsVersion, SecureVersion> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
 const WIRE_VERSION: Record<number, string> = { 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
 // OpenSSL 3 refuses TLS 1.0/1.1 at its default security level; probing them needs level 0.
-const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
+export const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
 // Errors raised by the local TLS library before anything reached the server.
 const LOCAL_REFUSALS = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL', 'ERR_SSL_NO_CIPHERS_AVAILABLE', 'ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM']);
 

@@ -9,7 +9,8 @@ import type { TlsVersion } from '../analysis/product.ts';
 import { rangesOverlap, tlsRange, type TlsRange } from '../analysis/versions.ts';
 import { JAVA_KINDS } from '../analysis/product.ts';
 
-export type Verdict = 'trusted' | 'untrusted' | 'no-common-version' | 'missing-certificate';
+/** `not-judged`: the responder's chain cannot be built, so the trust rule stays silent (another diagnostic says why). */
+export type Verdict = 'trusted' | 'untrusted' | 'no-common-version' | 'missing-certificate' | 'not-judged';
 
 export interface VersionRange {
   min: TlsVersion;
@@ -86,8 +87,10 @@ function rowFor(analysis: Analysis, link: Link, verdicts: Map<string, string>): 
   if (versionMsg) Object.assign(row, { predicted: 'no-common-version', predictedReason: versionMsg });
   else if (!to.certificate) Object.assign(row, { predicted: 'missing-certificate', ...(missingMsg ? { predictedReason: missingMsg } : {}) });
   else if (untrustedMsg) Object.assign(row, { predicted: 'untrusted', predictedReason: untrustedMsg });
-  else row.predicted = 'trusted';
+  else row.predicted = analysis.chains.of(to)?.broken ? 'not-judged' : 'trusted';
+  const trust = trustEntries(analysis, from);
   if (JAVA_KINDS.has(from.kind)) row.note = `${from.name} is a Java (JSSE) client: rehearsed with Node's TLS`;
+  else if (trust.length === 0) row.note = `${from.name} trusts no certificate of the topology: the handshake is judged against Node's public roots`;
 
   const why = responderProblem(analysis, to);
   if (why) return skip(why);
@@ -101,7 +104,7 @@ function rowFor(analysis: Analysis, link: Link, verdicts: Map<string, string>): 
       responder: to.name,
       initiatorRange: rangeOf(a),
       responderRange: rangeOf(b),
-      trust: trustEntries(analysis, from),
+      trust,
       expectedVersion: expectedVersion(rangeOf(a), rangeOf(b)),
     },
   };

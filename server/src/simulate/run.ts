@@ -2,13 +2,15 @@
 // key and chain, its TLS range), one handshake per connection through a HandshakeProber
 // with the initiator's trust set and range, and the observed verdict set against the
 // predicted one. Every listener is closed before rehearse() returns, whatever happened.
+import type { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { createServer, type SecureVersion, type Server } from 'node:tls';
-import type { TlsVersion } from '../analysis/product.ts';
+import { createServer, type Server } from 'node:tls';
+import { LEGACY_CIPHERS, NODE_VERSION } from '../handshake/prober.ts';
 import type { HandshakeProber, HandshakeReport } from '../handshake/report.ts';
 import { certificatePem } from '../pki/x509/pem.ts';
 import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
 import type { RehearsalPki } from './pki.ts';
+import { certificatesOf, missingRootAnchor } from './root-anchor.ts';
 
 export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
 
@@ -33,15 +35,14 @@ export interface RehearseOptions {
   now?: Date;
 }
 
-const NODE_VERSION: Record<TlsVersion, SecureVersion> = { '1.0': 'TLSv1', '1.1': 'TLSv1.1', '1.2': 'TLSv1.2', '1.3': 'TLSv1.3' };
-// OpenSSL 3 serves TLS 1.0/1.1 only at security level 0.
-const LEGACY_CIPHERS = 'DEFAULT:@SECLEVEL=0';
 const VERSION_CODES = /UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|WRONG_VERSION|VERSION_TOO_(LOW|HIGH)/;
 
 interface Listener {
   server: Server;
   port: number;
   sockets: Set<Socket>;
+  /** What the listener presents: leaf first, then its chain. */
+  served: X509Certificate[];
 }
 
 export async function rehearse(rows: PlanRow[], pki: RehearsalPki, options: RehearseOptions): Promise<ResultRow[]> {
@@ -78,17 +79,27 @@ async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listen
     timeoutMs: options.timeoutMs ?? 5000,
     ...(options.now ? { now: options.now } : {}),
   });
-  const observed = observe(report, r);
+  const observed = observe(report, r, listener.served, trustPem.flatMap(certificatesOf));
   const disagreement = compare(row, r, observed);
   return { ...row, observed, agree: disagreement === null, ...(disagreement ? { disagreement } : {}) };
 }
 
-/** What the handshake showed, judged on the chain and the version only (the rules check no host names per connection). */
-export function observe(report: HandshakeReport, r: Rehearsal): Observed {
+/**
+ * What the handshake showed, judged on the chain and the version only (the rules check no
+ * host names per connection). A chain the tester trusts must also end at a trusted root.
+ */
+export function observe(report: HandshakeReport, r: Rehearsal, served: X509Certificate[], anchors: X509Certificate[]): Observed {
   if (report.session) {
     const chain = report.checks.find((c) => c.id === 'chain');
     const version = report.session.protocol;
-    if (chain && (chain.status === 'pass' || chain.status === 'warn')) return { verdict: 'trusted', version, reason: chain.reason };
+    if (chain && (chain.status === 'pass' || chain.status === 'warn')) {
+      const presented = report.chain.map((f) => served.find((c) => c.fingerprint256 === f.fingerprintSha256));
+      // Only a chain the handshake showed is judged again; one it did not show stays the tester's verdict.
+      const shown = presented.length > 0 && presented.every((c) => c !== undefined);
+      const noRoot = shown ? missingRootAnchor(presented as X509Certificate[], anchors) : null;
+      if (noRoot) return { verdict: 'untrusted', version, reason: `${noRoot} (the tester alone says: ${chain.reason})` };
+      return { verdict: 'trusted', version, reason: chain.reason };
+    }
     return { verdict: 'untrusted', version, reason: chain?.reason ?? 'the chain was not judged' };
   }
   const f = report.failure;
@@ -127,11 +138,12 @@ async function listen(name: string, range: VersionRange, pki: RehearsalPki): Pro
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   // A refused handshake is what some rehearsals are about; the prober reports it.
   server.on('tlsClientError', () => {});
+  const served = certificatesOf(id.value.certPem + id.value.chainPem);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
   });
-  return { server, port, sockets };
+  return { server, port, sockets, served };
 }
 
 function closeListener(l: Listener): Promise<void> {

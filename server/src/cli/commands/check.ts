@@ -4,10 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import { analyze } from '../../analysis/engine.ts';
 import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { LineIndex } from '../../analysis/positions.ts';
+import { auditKeyDbs } from '../../pki/audit/audit.ts';
+import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
+import { defaultPkiDir } from '../../pki/issue/run.ts';
+import { loadIssuedPki } from '../../pki/provision/issued.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
-const help = `Usage: sptls check FILE|DIR... [--format text|json] [--now ISO-DATE]
+const help = `Usage: sptls check FILE|DIR... [--format text|json] [--now ISO-DATE] [--keydbs DIR]
 
 Checks .sptls topology files and prints every diagnostic.
 A directory means every .sptls file under it, recursively (node_modules and .git skipped).
@@ -18,6 +22,11 @@ Options:
                       0-based positions as in LSP
   --now ISO-DATE      evaluate certificate validity at this instant (2026-01-31 or
                       2026-01-31T12:00:00Z; a date alone is 00:00 UTC), for reproducible runs
+  --keydbs DIR        also audit key databases collected from the hosts: DIR/<Name>/cert.kdb
+                      (+ .sth), DIR/<Name>/dsmcert.kdb, DIR/<Name>/gui-truststore.p12 (+ .pw),
+                      … or DIR/<Name>.kdb|.p12; compared with the issued PKI (pki/ beside each
+                      file) and 'file' certificates. Rules keydb-missing-trust,
+                      keydb-certificate-mismatch, keydb-unreadable
 
 Exit status: 0 no errors, 1 at least one error-severity diagnostic, 2 usage or I/O error.
 `;
@@ -42,6 +51,10 @@ function collect(target: string, cwd: string, out: string[]): void {
   }
 }
 
+function isDirectory(path: string): boolean {
+  try { return statSync(path).isDirectory(); } catch { return false; }
+}
+
 function jsonDiagnostic(d: Diagnostic, lines: LineIndex) {
   return { code: d.code, severity: d.severity, message: d.message, range: { start: lines.position(d.start), end: lines.position(d.end) } };
 }
@@ -51,10 +64,13 @@ export const checkCommand: Command = {
   summary: 'check topology files and print their diagnostics',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
-    const parsed = parseArgs(args, { format: 'string', now: 'string' });
+    const parsed = parseArgs(args, { format: 'string', now: 'string', keydbs: 'string' });
     const format = flag(parsed, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
     const now = parseNow(flag(parsed, 'now'));
+    const keydbs = flag(parsed, 'keydbs');
+    const keyDbSource = keydbs === undefined ? undefined : new DiskKeyDbSource(resolve(io.cwd, keydbs));
+    if (keydbs !== undefined && !isDirectory(resolve(io.cwd, keydbs))) throw new UsageError(`--keydbs ${keydbs} is not a directory`);
     if (parsed.positional.length === 0) throw new UsageError('name at least one .sptls file or directory');
 
     let ioError = false;
@@ -81,7 +97,14 @@ export const checkCommand: Command = {
         continue;
       }
       const analysis = analyze(text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
-      const diagnostics = analysis.diagnostics.map((d) => jsonDiagnostic(d, analysis.lines));
+      let found = analysis.diagnostics;
+      if (keyDbSource) {
+        const pki = loadIssuedPki(defaultPkiDir(full));
+        const audit = await auditKeyDbs(analysis, keyDbSource, pki.ok ? pki.issued : undefined);
+        found = [...found, ...audit.diagnostics].sort((a, b) => a.start - b.start || a.end - b.end);
+        if (audit.missing.length) io.err(`${path}: no key database in ${keydbs} for ${audit.missing.join(', ')}\n`);
+      }
+      const diagnostics = found.map((d) => jsonDiagnostic(d, analysis.lines));
       for (const d of diagnostics) {
         if (d.severity === 'error') errors++;
         else if (d.severity === 'warning') warnings++;

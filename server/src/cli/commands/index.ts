@@ -6,6 +6,7 @@ import { fmtCommand } from './fmt.ts';
 import { handshakeCommand } from './handshake.ts';
 import { inspectCommand } from './inspect.ts';
 import { issueCommand } from './issue.ts';
+import { keydbCommand } from './keydb.ts';
 import { lspCommand } from './lsp.ts';
 import { simulateCommand } from './simulate.ts';
 
@@ -16,6 +17,7 @@ export const commands: Command[] = [
   handshakeCommand,
   inspectCommand,
   issueCommand,
+  keydbCommand,
   lspCommand,
   simulateCommand,
 ];

@@ -95,7 +95,8 @@ export function clientOptions(e: Entity, analysis: Analysis, topologyName: strin
     return { dsmSys: `${head('dsm.sys')}\n${none}`, dsmOpt: `${head('dsm.opt')}\n${none}` };
   }
   const sys = [head('dsm.sys')];
-  for (const st of stanzas) sys.push(`SERVERNAME ${st.server.name}`, ...stanzaLines(e, st).map((l) => `   ${l}`));
+  // Option lines of a stanza are indented; comment lines start in column 1, where '*' surely means a comment.
+  for (const st of stanzas) sys.push(`SERVERNAME ${st.server.name}`, ...stanzaLines(e, st).map((l) => (l.startsWith('*') ? l : `   ${l}`)));
   const opt = [head('dsm.opt'), `* Windows keeps one dsm.opt per server; this one is for ${stanzas[0]!.server.name}.`, ...stanzaLines(e, stanzas[0]!)];
   for (const st of stanzas.slice(1)) opt.push(`* for ${st.server.name}: the same lines with TCPSERVERADDRESS ${value(st.server, 'address') ?? st.server.name}, TCPPORT ${st.port}`);
   return { dsmSys: sys.join('\n') + '\n', dsmOpt: opt.join('\n') + '\n' };

@@ -10,18 +10,36 @@ export const OID = {
   authorityKeyIdentifier: '2.5.29.35',
 } as const;
 
-export const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.3.101.112': 'ED25519',
+export const RSASSA_PSS_OID = '1.2.840.113549.1.1.10';
+
+/** Signature algorithm OID → [OpenSSL's name, the digest inside ('intrinsic' for EdDSA)]. */
+export const SIGNATURE_ALGORITHM_INFO: Record<string, readonly [string, string]> = {
+  '1.2.840.113549.1.1.2': ['md2WithRSAEncryption', 'md2'],
+  '1.2.840.113549.1.1.3': ['md4WithRSAEncryption', 'md4'],
+  '1.2.840.113549.1.1.4': ['md5WithRSAEncryption', 'md5'],
+  '1.2.840.113549.1.1.5': ['sha1WithRSAEncryption', 'sha1'],
+  '1.3.14.3.2.29': ['sha1WithRSA', 'sha1'],
+  [RSASSA_PSS_OID]: ['rsassaPss', 'sha1'], // the digest is in the parameters; SHA-1 is their default
+  '1.2.840.113549.1.1.14': ['sha224WithRSAEncryption', 'sha224'],
+  '1.2.840.113549.1.1.11': ['sha256WithRSAEncryption', 'sha256'],
+  '1.2.840.113549.1.1.12': ['sha384WithRSAEncryption', 'sha384'],
+  '1.2.840.113549.1.1.13': ['sha512WithRSAEncryption', 'sha512'],
+  '1.2.840.10045.4.1': ['ecdsa-with-SHA1', 'sha1'],
+  '1.2.840.10045.4.3.1': ['ecdsa-with-SHA224', 'sha224'],
+  '1.2.840.10045.4.3.2': ['ecdsa-with-SHA256', 'sha256'],
+  '1.2.840.10045.4.3.3': ['ecdsa-with-SHA384', 'sha384'],
+  '1.2.840.10045.4.3.4': ['ecdsa-with-SHA512', 'sha512'],
+  '1.2.840.10040.4.3': ['dsaWithSHA1', 'sha1'],
+  '2.16.840.1.101.3.4.3.2': ['dsa_with_SHA256', 'sha256'],
+  '1.3.101.112': ['ED25519', 'intrinsic'],
+  '1.3.101.113': ['ED448', 'intrinsic'],
+};
+
+export const SIGNATURE_ALGORITHMS: Record<string, string> = Object.fromEntries(Object.entries(SIGNATURE_ALGORITHM_INFO).map(([o, [name]]) => [o, name]));
+
+export const DIGEST_ALGORITHMS: Record<string, string> = {
+  '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.4': 'sha224', '2.16.840.1.101.3.4.2.1': 'sha256',
+  '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',
 };
 
 export type Hash = 'sha256' | 'sha384' | 'sha512';

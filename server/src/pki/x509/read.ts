@@ -8,7 +8,7 @@ import {
 import { dnFromAsn1, formatDn, type DistinguishedName } from './dn.ts';
 import { bytesToIp } from './ip.ts';
 import { describeKey, type KeyDescription } from './keys.ts';
-import { EXTENDED_KEY_USAGE, KEY_USAGE_BITS, OID, SIGNATURE_ALGORITHMS, type KeyUsage } from './oids.ts';
+import { DIGEST_ALGORITHMS, EXTENDED_KEY_USAGE, KEY_USAGE_BITS, OID, RSASSA_PSS_OID, SIGNATURE_ALGORITHM_INFO, type KeyUsage } from './oids.ts';
 import { looksLikePem, pemDecodeAll } from './pem.ts';
 
 export interface CertificateFacts {
@@ -24,6 +24,8 @@ export interface CertificateFacts {
   sans: { dns: string[]; ip: string[] };
   /** OpenSSL's name (sha256WithRSAEncryption, ecdsa-with-SHA256) or the dotted OID. */
   signatureAlgorithm: string;
+  /** The digest inside the signature: md5, sha1, sha256…; 'intrinsic' for EdDSA; 'unknown'. */
+  signatureHash: string;
   /** Upper-case hex pairs joined by ':' as `openssl x509 -fingerprint -sha256` prints them. */
   fingerprintSha256: string;
   isCA: boolean;
@@ -78,7 +80,7 @@ export function decodeCertificate(der: Uint8Array): CertificateFacts {
     notAfter: readTime(validity[1], 'notAfter'),
     key: keyOf(spki),
     sans: { dns: [], ip: [] },
-    signatureAlgorithm: (() => { const o = readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm'); return SIGNATURE_ALGORITHMS[o] ?? o; })(),
+    ...signatureOf(sigAlg),
     fingerprintSha256: createHash('sha256').update(bytes).digest('hex').toUpperCase().match(/../g)!.join(':'),
     isCA: false, keyUsage: [], extendedKeyUsage: [],
     selfIssued: subjectName.equals(toDer(issuerNode)),
@@ -88,6 +90,21 @@ export function decodeCertificate(der: Uint8Array): CertificateFacts {
   const extWrapper = tagged(fields, 3);
   if (extWrapper) for (const ext of children(child(extWrapper, 0, 'extensions'), 'Extensions')) applyExtension(facts, ext);
   return facts;
+}
+
+function signatureOf(sigAlg: Asn1): { signatureAlgorithm: string; signatureHash: string } {
+  const o = readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm');
+  const info = SIGNATURE_ALGORITHM_INFO[o];
+  if (!info) return { signatureAlgorithm: o, signatureHash: 'unknown' };
+  return { signatureAlgorithm: info[0], signatureHash: o === RSASSA_PSS_OID ? pssHash(children(sigAlg, 'AlgorithmIdentifier')[1]) : info[1] };
+}
+
+// RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0] AlgorithmIdentifier DEFAULT sha1, … }
+function pssHash(params: Asn1 | undefined): string {
+  if (!params || !isTag(params, TAG.SEQUENCE)) return 'sha1';
+  const hashField = tagged(children(params, 'RSASSA-PSS-params'), 0);
+  if (!hashField) return 'sha1';
+  return DIGEST_ALGORITHMS[readOid(child(child(hashField, 0, 'hashAlgorithm'), 0, 'hashAlgorithm'), 'hashAlgorithm')] ?? 'unknown';
 }
 
 function keyOf(spki: Buffer): KeyDescription {

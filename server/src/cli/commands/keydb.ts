@@ -1,0 +1,79 @@
+// `sptls keydb FILE`: key databases per component from the PKI `sptls issue` wrote.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatKeydbOutcome, runKeydb } from '../../pki/provision/run.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+
+const help = `Usage: sptls keydb FILE [--out DIR] [--only NAME...] [--native-kdb] [--force]
+                   [--password-env VAR]
+
+Builds, for every server, storage agent, client, Operations Center and reporting agent of
+the topology, the files its key database is made from, in DIR/keydb/<Name>/. DIR is the
+PKI directory 'sptls issue' wrote (default: pki/ beside FILE); run 'sptls issue' first.
+
+  server, storage agent   <Name>.p12 (key + chain, the PKCS#12 form GSKit imports) + .pw,
+                          <label>.arm (its certificate), one .arm per trusted certificate,
+                          create-keydb.sh / create-keydb.cmd (gsk8capicmd_64: -keydb -create
+                          -stash, -cert -add, -cert -import, -cert -setdefault, -cert -list),
+                          cert.kdb.pw, dsmserv.opt.txt / dsmsta.opt.txt
+  client                  one .arm per trusted certificate, create-keydb.sh / .cmd making
+                          dsmcert.kdb with gsk8capicmd_64 (or 'create-keydb.sh dsmcert' with
+                          dsmcert -add -server NAME -file ...), dsm.sys.txt, dsm.opt.txt
+  operations center,      the Java PKCS#12 truststore (gui-truststore.p12 / truststore.p12 or
+  reporting agent         the declared keydb) + .pw, bootstrap.properties.txt ({xor} password)
+
+Passwords are random per key store, written 0600 beside it as FILE.pw and never printed.
+
+Options:
+  --out DIR             the PKI directory (default pki/ beside FILE)
+  --only NAME           only these components (repeatable)
+  --native-kdb          also write the .kdb + 129-byte v1 .sth directly, with sptls'
+                        EXPERIMENTAL CMS writer (not yet verified against a real GSKit)
+  --force               rebuild folders that exist, keeping dated backups of key stores
+  --password-env VAR    use the password in environment variable VAR for every key store
+                        (no .pw files; the scripts read VAR)
+
+Exit status: 0 every folder built, 1 some component could not be built or the topology
+has errors that affect the PKI, 2 usage or I/O error.
+`;
+
+export const keydbCommand: Command = {
+  name: 'keydb',
+  summary: 'build key databases and truststores per component from the issued PKI',
+  help,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const parsed = parseArgs(args, { out: 'string', only: 'multi', 'native-kdb': 'boolean', force: 'boolean', 'password-env': 'string' });
+    if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
+    const file = parsed.positional[0]!;
+    const topologyPath = resolve(io.cwd, file);
+    let text: string;
+    try {
+      text = readFileSync(topologyPath, 'utf8');
+    } catch (e) {
+      io.err(`sptls keydb: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+      return EXIT_USAGE;
+    }
+    const env = flag(parsed, 'password-env');
+    const value = env === undefined ? undefined : io.env[env];
+    if (env !== undefined && !value) {
+      io.err(`sptls keydb: environment variable ${env} is not set or empty (export it with the key store password)\n`);
+      return EXIT_USAGE;
+    }
+    const out = flag(parsed, 'out');
+    const outcome = await runKeydb({
+      topologyPath, text,
+      nativeKdb: parsed.flags.has('native-kdb'), force: parsed.flags.has('force'),
+      ...(out ? { pkiDir: resolve(io.cwd, out) } : {}),
+      ...(parsed.flags.has('only') ? { only: parsed.flags.get('only')! } : {}),
+      ...(env !== undefined && value ? { password: { env, value } } : {}),
+    });
+    if (outcome.kind === 'refused') {
+      io.err(`sptls keydb: not building anything:\n${outcome.problems.map((p) => `  ${p}\n`).join('')}`);
+      return EXIT_FINDINGS;
+    }
+    io.out(formatKeydbOutcome(outcome.components));
+    const failed = outcome.components.filter((c) => c.problem).length;
+    io.err(`${outcome.components.length - failed} of ${outcome.components.length} key database folder(s) built in ${resolve(outcome.pkiDir, 'keydb')}\n`);
+    return failed ? EXIT_FINDINGS : EXIT_OK;
+  },
+};

@@ -1,0 +1,71 @@
+-- Neovim's built-in LSP client against the sptls server: opens SPTLS_FILE, waits for
+-- diagnostics, asks for a hover at SPTLS_HOVER, a completion at SPTLS_COMPLETE and the
+-- code actions at the first error, and writes what it got as JSON to SPTLS_REPORT.
+-- Uses the 0.7 API (start_client, buf_request_sync), which later releases still have.
+local env = function(name) return assert(os.getenv(name), name .. ' is not set') end
+local report_path = env('SPTLS_REPORT')
+local cmd = vim.fn.json_decode(env('SPTLS_CMD'))
+local hover_at = vim.fn.json_decode(env('SPTLS_HOVER'))
+local complete_at = vim.fn.json_decode(env('SPTLS_COMPLETE'))
+local report = { client = 'neovim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch) }
+
+local function finish(code)
+  local f = assert(io.open(report_path, 'w'))
+  f:write(vim.fn.json_encode(report))
+  f:close()
+  vim.cmd((code == 0) and 'qall!' or 'cquit! ' .. code)
+end
+
+local ok, err = pcall(function()
+  vim.cmd('edit ' .. vim.fn.fnameescape(env('SPTLS_FILE')))
+  local buf = vim.api.nvim_get_current_buf()
+  vim.api.nvim_buf_set_option(buf, 'filetype', 'sptls')
+  local exited = nil
+  local id = vim.lsp.start_client({
+    name = 'sptls',
+    cmd = cmd,
+    root_dir = vim.fn.fnamemodify(env('SPTLS_FILE'), ':p:h'),
+    on_exit = function(code) exited = code end,
+  })
+  assert(id, 'start_client failed')
+  vim.lsp.buf_attach_client(buf, id)
+  local got = vim.wait(15000, function() return exited ~= nil or #vim.diagnostic.get(buf) > 0 end, 50)
+  assert(got and exited == nil, 'no diagnostics within 15 s (server exit: ' .. tostring(exited) .. ')')
+  report.diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+    table.insert(report.diagnostics, { line = d.lnum, character = d.col, code = code, severity = d.severity, source = d.source })
+  end
+
+  local uri = vim.uri_from_bufnr(buf)
+  local function request(method, params)
+    local responses = vim.lsp.buf_request_sync(buf, method, params, 10000)
+    assert(responses and responses[id], method .. ': no response')
+    assert(responses[id].err == nil, method .. ': ' .. vim.inspect(responses[id].err))
+    return responses[id].result
+  end
+
+  local hover = request('textDocument/hover', { textDocument = { uri = uri }, position = hover_at })
+  report.hover = hover and hover.contents and (hover.contents.value or hover.contents) or vim.NIL
+
+  local completion = request('textDocument/completion', { textDocument = { uri = uri }, position = complete_at })
+  local items = completion and (completion.items or completion) or {}
+  report.completion = {}
+  for _, item in ipairs(items) do table.insert(report.completion, item.label) end
+
+  local first_error = nil
+  for _, d in ipairs(vim.lsp.diagnostic.get_line_diagnostics and {} or {}) do first_error = d end
+  for _, d in ipairs(vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.ERROR })) do
+    if first_error == nil then first_error = d end
+  end
+  report.code_actions = {}
+  if first_error then
+    local range = { start = { line = first_error.lnum, character = first_error.col }, ['end'] = { line = first_error.end_lnum, character = first_error.end_col } }
+    local lsp_diag = first_error.user_data and first_error.user_data.lsp or { range = range, message = first_error.message, code = first_error.code, source = first_error.source }
+    local actions = request('textDocument/codeAction', { textDocument = { uri = uri }, range = range, context = { diagnostics = { lsp_diag } } }) or {}
+    for _, a in ipairs(actions) do table.insert(report.code_actions, a.title) end
+  end
+end)
+
+if not ok then report.error = tostring(err) end
+finish(ok and 0 or 1)
