@@ -2,11 +2,12 @@
 -- diagnostics, asks for a hover at SPTLS_HOVER, a completion at SPTLS_COMPLETE and the
 -- code actions at the first error, and writes what it got as JSON to SPTLS_REPORT.
 -- Uses the 0.7 API (start_client, buf_request_sync), which later releases still have.
-local env = function(name) return assert(os.getenv(name), name .. ' is not set') end
-local report_path = env('SPTLS_REPORT')
-local cmd = vim.fn.json_decode(env('SPTLS_CMD'))
-local hover_at = vim.fn.json_decode(env('SPTLS_HOVER'))
-local complete_at = vim.fn.json_decode(env('SPTLS_COMPLETE'))
+local function env(name)
+  local value = os.getenv(name)
+  if value == nil then error(name .. ' is not set') end
+  return value
+end
+local report_path = os.getenv('SPTLS_REPORT') or 'nvim-report.json'
 local report = { client = 'neovim ' .. tostring(vim.version().major) .. '.' .. tostring(vim.version().minor) .. '.' .. tostring(vim.version().patch) }
 
 local function finish(code)
@@ -17,6 +18,9 @@ local function finish(code)
 end
 
 local ok, err = pcall(function()
+  local cmd = vim.fn.json_decode(env('SPTLS_CMD'))
+  local hover_at = vim.fn.json_decode(env('SPTLS_HOVER'))
+  local complete_at = vim.fn.json_decode(env('SPTLS_COMPLETE'))
   vim.cmd('edit ' .. vim.fn.fnameescape(env('SPTLS_FILE')))
   local buf = vim.api.nvim_get_current_buf()
   vim.api.nvim_buf_set_option(buf, 'filetype', 'sptls')
@@ -54,7 +58,6 @@ local ok, err = pcall(function()
   for _, item in ipairs(items) do table.insert(report.completion, item.label) end
 
   local first_error = nil
-  for _, d in ipairs(vim.lsp.diagnostic.get_line_diagnostics and {} or {}) do first_error = d end
   for _, d in ipairs(vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.ERROR })) do
     if first_error == nil then first_error = d end
   end
