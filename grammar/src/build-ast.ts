@@ -139,32 +139,43 @@ export class AstBuilder {
   }
 
   private property(node: CstNode, context: BlockContext): Property | null {
+    const children = node.children;
+    const keys = Object.keys(children);
     const tokens: IToken[] = [];
     let sub: CstNode | undefined;
-    for (const key in node.children) {
-      const list = node.children[key]!;
+    let sorted = true;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
+      const list = children[key]!;
       if (key === 'block') { sub = list[0] as CstNode; continue; }
-      for (const t of list as IToken[]) if (isReal(t) && t.image !== ',') tokens.push(t);
+      if (key === 'Comma') continue;
+      for (let i = 0; i < list.length; i++) {
+        const t = list[i] as IToken;
+        if (!isReal(t)) continue;
+        if (tokens.length > 0 && t.startOffset < tokens[tokens.length - 1]!.startOffset) sorted = false;
+        tokens.push(t);
+      }
     }
     if (tokens.length === 0) return null;
-    if (tokens.length > 1) tokens.sort((a, b) => a.startOffset - b.startOffset);
+    // Children come grouped by token type; for every property shape that is source order already.
+    if (!sorted) tokens.sort((a, b) => a.startOffset - b.startOffset);
     const head = tokens[0]!;
-    const values = tokens.slice(1).map(toValue);
     const name = head.image;
-    if (values.length < (requiredValues[name] ?? 0)) return null;
-    if (name === 'certificate' && values[0]?.text === 'signed-by' && values.length < 2) return null;
-    if (name === 'certificate' && values[0]?.text === 'file' && values.length < 2) return null;
+    if (tokens.length - 1 < (requiredValues[name] ?? 0)) return null;
+    const values: Value[] = new Array(tokens.length - 1);
+    for (let i = 1; i < tokens.length; i++) values[i - 1] = toValue(tokens[i]!);
+    if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
     const block = sub ? this.block(sub, context === 'connection' ? 'connection' : 'certificate') : undefined;
     const last = values[values.length - 1];
-    const end = block ? block.end : last ? last.end : tokenEnd(head);
-    return {
+    const property: Property = {
       name,
       nameSpan: { start: head.startOffset, end: tokenEnd(head) },
       values,
-      ...(block ? { block } : {}),
       start: head.startOffset,
-      end,
+      end: block ? block.end : last ? last.end : tokenEnd(head),
     };
+    if (block) property.block = block;
+    return property;
   }
 
   /**

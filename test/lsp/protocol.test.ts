@@ -98,6 +98,7 @@ test('a whole editing session against the bundled server', async () => {
     await server.conn.sendNotification('exit');
     assert.equal(await server.exited, 0);
     assert.doesNotMatch(server.stderr(), /Error|failed/);
+    assert.deepEqual(server.logs.filter((m) => /failed/.test(m)), []);
   } finally {
     await server.stop();
   }

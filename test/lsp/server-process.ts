@@ -37,6 +37,8 @@ export interface ServerProcess {
   diagnostics(uri: string, until?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   /** Every publication received so far. */
   published: PublishDiagnosticsParams[];
+  /** window/logMessage texts: where the server reports a handler that failed. */
+  logs: string[];
   /** Resolves with the exit code once the process is gone. */
   exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -57,11 +59,12 @@ export function startServerProcess(args: string[] = [SERVER, '--stdio'], setting
     }
   });
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => settings));
-  conn.onNotification('window/logMessage', () => {});
+  const logs: string[] = [];
+  conn.onNotification('window/logMessage', (p: { message: string }) => { logs.push(p.message); });
   conn.onError(() => {});
   conn.listen();
   return {
-    conn, child, published, exited,
+    conn, child, published, logs, exited,
     stderr: () => stderr,
     diagnostics(uri, until = () => true, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {

@@ -137,7 +137,8 @@ function versionResult(version: TlsVersion, a: TlsAttempt): VersionResult {
   return { version, result: 'rejected', detail: failure.message };
 }
 
-function summarise(report: HandshakeReport): string {
+/** The one-sentence summary of a report, from its session, failure and checks. */
+export function summarise(report: HandshakeReport): string {
   const where = `${report.target.host}:${report.target.port}`;
   if (report.failure && report.chain.length === 0) return `${where}: ${report.failure.message}`;
   const failed = report.checks.filter((c) => c.status === 'fail');

@@ -85,7 +85,8 @@ export interface SessionFacts {
   alpn?: string;
 }
 
-export type CheckId = 'chain' | 'hostname' | 'validity' | 'key' | 'signature' | 'client-cert';
+/** `topology`: only with `--from`: is the certificate presented the one the topology issued for that responder. */
+export type CheckId = 'chain' | 'hostname' | 'validity' | 'key' | 'signature' | 'client-cert' | 'topology';
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip';
 
 /** One verdict, computed on its own: a failing chain never hides a name mismatch. */

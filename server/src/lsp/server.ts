@@ -15,7 +15,7 @@ import { completion } from './features/completion.ts';
 import { foldingRanges } from './features/folding.ts';
 import { formatDocument } from './features/formatting.ts';
 import { hover } from './features/hover.ts';
-import { definition, prepareRename, references, rename } from './features/navigation.ts';
+import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation.ts';
 import { selectionRanges } from './features/selection.ts';
 import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.ts';
 import { documentSymbols, workspaceSymbols } from './features/symbols.ts';
@@ -106,6 +106,7 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: [' ', '>'], resolveProvider: false },
         definitionProvider: true,
         referencesProvider: true,
+        documentHighlightProvider: true,
         renameProvider: { prepareProvider: true },
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
@@ -150,6 +151,7 @@ export function startServer(connection: Connection): void {
   connection.onCompletion(onDocument('completion', [], (a, p) => completion(a, p.position, { snippets })));
   connection.onDefinition(onDocument('definition', null, (a, p) => definition(a, p.textDocument.uri, p.position)));
   connection.onReferences(onDocument('references', [], (a, p) => references(a, p.textDocument.uri, p.position, p.context.includeDeclaration)));
+  connection.onDocumentHighlight(onDocument('documentHighlight', [], (a, p) => documentHighlights(a, p.position)));
   connection.onPrepareRename(onDocument('prepareRename', null, (a, p) => prepareRename(a, p.position)));
   connection.onRenameRequest(onDocument('rename', null, (a, p) => {
     const result = rename(a, p.textDocument.uri, p.position, p.newName);

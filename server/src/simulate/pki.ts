@@ -12,6 +12,8 @@ import { emptyManifest, filesFor, MANIFEST_FILE, parseManifest, type Manifest } 
 import { planIssue } from '../pki/issue/plan.ts';
 import { issueSpecs, specHash, type IssueSpec } from '../pki/issue/spec.ts';
 import { generateKey } from '../pki/x509/keys.ts';
+import { certificatePem } from '../pki/x509/pem.ts';
+import type { TrustEntry } from './plan.ts';
 
 export interface Identity {
   certPem: string;
@@ -31,6 +33,17 @@ export interface RehearsalPki {
   identity(name: string): Lookup<Identity>;
   /** Removes a temporary PKI; nothing for one on disk. */
   dispose(): Promise<void>;
+}
+
+/** The PEM of each trusted certificate: a `file`'s DER as read, else the issued certificate. */
+export function trustPems(trust: TrustEntry[], pki: RehearsalPki, initiator: string): Lookup<Array<{ name: string; pem: string }>> {
+  const out: Array<{ name: string; pem: string }> = [];
+  for (const t of trust) {
+    const pem = t.der ? { ok: true as const, value: certificatePem(t.der) } : pki.certificate(t.name);
+    if (!pem.ok) return { ok: false, reason: `the certificate ${initiator} trusts as ${t.name} is not available: ${pem.reason}` };
+    out.push({ name: t.name, pem: pem.value });
+  }
+  return { ok: true, value: out };
 }
 
 /** The PKI `sptls issue` wrote into `dir` for this topology. */

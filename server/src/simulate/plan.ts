@@ -132,7 +132,7 @@ function responderProblem(analysis: Analysis, to: Entity): string | null {
 }
 
 /** The initiator's trust set: every `trusts` entry that names something holding a certificate. */
-function trustEntries(analysis: Analysis, from: Entity): TrustEntry[] {
+export function trustEntries(analysis: Analysis, from: Entity): TrustEntry[] {
   const out: TrustEntry[] = [];
   for (const v of from.trusts) {
     const e = analysis.model.byName.get(v.text);

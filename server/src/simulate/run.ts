@@ -7,9 +7,8 @@ import type { Socket } from 'node:net';
 import { createServer, type Server } from 'node:tls';
 import { LEGACY_CIPHERS, NODE_VERSION } from '../handshake/prober.ts';
 import type { HandshakeProber, HandshakeReport } from '../handshake/report.ts';
-import { certificatePem } from '../pki/x509/pem.ts';
 import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
-import type { RehearsalPki } from './pki.ts';
+import { trustPems, type RehearsalPki } from './pki.ts';
 import { certificatesOf, missingRootAnchor } from './root-anchor.ts';
 
 export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
@@ -66,12 +65,9 @@ async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listen
     listeners.set(r.responder, listener);
   }
   if (typeof listener === 'string') return { ...row, rehearsal: null, skip: listener };
-  const trustPem: string[] = [];
-  for (const t of r.trust) {
-    const pem = t.der ? { ok: true as const, value: certificatePem(t.der) } : pki.certificate(t.name);
-    if (!pem.ok) return { ...row, rehearsal: null, skip: `the certificate ${r.initiator} trusts as ${t.name} is not available: ${pem.reason}` };
-    trustPem.push(pem.value);
-  }
+  const trust = trustPems(r.trust, pki, r.initiator);
+  if (!trust.ok) return { ...row, rehearsal: null, skip: trust.reason };
+  const trustPem = trust.value.map((t) => t.pem);
   const report = await options.prober.probe({ host: '127.0.0.1', port: listener.port }, {
     trustPem,
     trustLabels: r.trust.map((t) => t.name),

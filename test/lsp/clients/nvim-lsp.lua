@@ -1,6 +1,7 @@
 -- Neovim's built-in LSP client against the sptls server: opens SPTLS_FILE, waits for
 -- diagnostics, asks for a hover at SPTLS_HOVER, a completion at SPTLS_COMPLETE and the
--- code actions at the first error, and writes what it got as JSON to SPTLS_REPORT.
+-- code actions for the first error on line SPTLS_ACTION_LINE (0-based), and writes what
+-- it got as JSON to SPTLS_REPORT.
 -- Uses the 0.7 API (start_client, buf_request_sync), which later releases still have.
 local function env(name)
   local value = os.getenv(name)
@@ -57,14 +58,16 @@ local ok, err = pcall(function()
   report.completion = {}
   for _, item in ipairs(items) do table.insert(report.completion, item.label) end
 
+  local action_line = tonumber(env('SPTLS_ACTION_LINE'))
   local first_error = nil
-  for _, d in ipairs(vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.ERROR })) do
+  for _, d in ipairs(vim.diagnostic.get(buf, { severity = vim.diagnostic.severity.ERROR, lnum = action_line })) do
     if first_error == nil then first_error = d end
   end
   report.code_actions = {}
   if first_error then
     local range = { start = { line = first_error.lnum, character = first_error.col }, ['end'] = { line = first_error.end_lnum, character = first_error.end_col } }
-    local lsp_diag = first_error.user_data and first_error.user_data.lsp or { range = range, message = first_error.message, code = first_error.code, source = first_error.source }
+    local code = first_error.code or (first_error.user_data and first_error.user_data.lsp and first_error.user_data.lsp.code)
+    local lsp_diag = { range = range, message = first_error.message, code = code, source = first_error.source, severity = first_error.severity }
     local actions = request('textDocument/codeAction', { textDocument = { uri = uri }, range = range, context = { diagnostics = { lsp_diag } } }) or {}
     for _, a in ipairs(actions) do table.insert(report.code_actions, a.title) end
   end

@@ -1,11 +1,11 @@
 // Rules about the certificates themselves: file-not-found, weak-key (from files),
 // weak-signature, certificate-expired, certificate-expiring, shared-certificate,
 // hostname-mismatch.
-import { isIP } from 'node:net';
 import type { Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
 import type { Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
+import { ipVersion } from '../../pki/x509/ip.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -85,7 +85,7 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
       names = { dns: info.dnsNames, ip: info.ipAddresses };
     } else {
       if (cert.sans.length === 0) continue; // the default SAN is the address itself
-      names = { dns: cert.sans.filter((s) => !isIP(s.text)).map((s) => s.text), ip: cert.sans.filter((s) => isIP(s.text)).map((s) => s.text) };
+      names = { dns: cert.sans.filter((s) => !ipVersion(s.text)).map((s) => s.text), ip: cert.sans.filter((s) => ipVersion(s.text)).map((s) => s.text) };
     }
     if (!covers(names, address.text)) {
       const listed = [...names.dns, ...names.ip];
@@ -96,7 +96,7 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
 
 /** SAN matching as spec §5.1 says: exact or one-label `*.` wildcard, IPs only against IP SANs, no CN fallback. */
 export function covers(names: { dns: string[]; ip: string[] }, address: string): boolean {
-  if (isIP(address)) {
+  if (ipVersion(address)) {
     const want = normalizeIp(address);
     return names.ip.some((ip) => normalizeIp(ip) === want);
   }
@@ -111,10 +111,5 @@ export function covers(names: { dns: string[]; ip: string[] }, address: string):
 }
 
 function normalizeIp(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  try {
-    return new URL(`http://[${ip}]/`).hostname;
-  } catch {
-    return ip.toLowerCase();
-  }
+  return ipVersion(ip) === 6 ? new URL(`http://[${ip}]/`).hostname : ip;
 }

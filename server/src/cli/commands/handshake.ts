@@ -5,6 +5,9 @@ import {
   nodeHandshakeProber, readTrustFile, renderJson, renderText, TrustInputError, TLS_VERSIONS, DEFAULT_TIMEOUT_MS,
   type HandshakeProber, type ProbeOptions, type TlsVersion,
 } from '../../handshake/index.ts';
+import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
+import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
+import { analyzeTopology } from '../../pki/issue/run.ts';
 import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls handshake HOST:PORT [options]
@@ -48,6 +51,20 @@ Options
   --format text|json    output format (default text); JSON is the
                         HandshakeReport documented in docs/handshake.md
 
+As a topology component (instead of --trust)
+  --from COMPONENT      connect as COMPONENT of --topology: trust what its
+                        'trusts' names (a CA's certificate, or a component's
+                        own) from the issued PKI, offer its TLS versions, and
+                        check that the server presented the certificate the
+                        topology issued for the responder at HOST:PORT
+                        (the 'topology' check: issuer, SANs, SHA-256)
+  --topology FILE       the .sptls file COMPONENT is declared in
+  --pki DIR             the output of 'sptls issue FILE' (default: pki/
+                        beside FILE)
+  The responder is the component whose 'address' and port match HOST:PORT,
+  else the one --servername names (its address or a SAN), else the one a
+  connection from COMPONENT reaches at HOST.
+
 Exit status
   0  TLS session established and every check passed (warnings allowed)
   1  findings: at least one check failed (untrusted chain, name mismatch,
@@ -60,10 +77,12 @@ Examples
   sptls handshake spserver.example.com:1500 --trust cert256.arm
   sptls handshake 10.1.2.3:1500 --servername spserver.example.com --trust ca.pem --tls all
   sptls handshake ldap.example.com:389 --starttls ldap --trust corp-root.pem --format json
+  sptls handshake sphub.dca.example.com:1500 --from OC --topology production.sptls
 `;
 
 const OPTIONS = {
   trust: 'multi', servername: 'string', starttls: 'string', tls: 'string', cert: 'string', key: 'string', timeout: 'string', format: 'string',
+  from: 'string', topology: 'string', pki: 'string',
 } as const;
 
 /** Splits HOST:PORT, accepting [IPv6]:PORT. */
@@ -120,6 +139,33 @@ function optionsFrom(args: ReturnType<typeof parseArgs>, io: CliIO): ProbeOption
   return options;
 }
 
+/** `--from COMPONENT --topology FILE`: the component's trust, range and expected responder certificate. */
+async function probeAs(prober: HandshakeProber, target: ProbeTarget, options: ProbeOptions, args: ReturnType<typeof parseArgs>, io: CliIO): Promise<HandshakeReport> {
+  const from = flag(args, 'from');
+  const topology = flag(args, 'topology');
+  if (from === undefined) throw new UsageError('--topology goes with --from COMPONENT (the component to connect as)');
+  if (topology === undefined) throw new UsageError('--from goes with --topology FILE (the .sptls file that declares it)');
+  if (options.trustPem) throw new UsageError('--trust and --from exclude each other: with --from the trust set is what the component trusts in the topology');
+  const path = resolve(io.cwd, topology);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${topology} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const pkiFlag = flag(args, 'pki');
+  try {
+    const analysis = analyzeTopology(path, text, options.now);
+    const pki = issuedPki(path, analysis, pkiFlag === undefined ? undefined : resolve(io.cwd, pkiFlag), topology);
+    const { servername, ...rest } = options;
+    const plan = planTopologyProbe(analysis, pki, from, { ...target, ...(servername ? { servername } : {}) });
+    return await probeFromTopology(prober, { ...target, ...(servername ? { servername } : {}) }, plan, rest);
+  } catch (e) {
+    if (e instanceof TopologyProbeError) throw new UsageError(`${topology}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The command over any prober; tests give it a fake. */
 export function makeHandshakeCommand(prober: HandshakeProber): Command {
   return {
@@ -132,7 +178,11 @@ export function makeHandshakeCommand(prober: HandshakeProber): Command {
       const target = parseTarget(args.positional[0]);
       const format = flag(args, 'format') ?? 'text';
       if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
-      const report = await prober.probe(target, optionsFrom(args, io));
+      const options = optionsFrom(args, io);
+      const from = flag(args, 'from');
+      const report = from === undefined && flag(args, 'topology') === undefined
+        ? await prober.probe(target, options)
+        : await probeAs(prober, target, options, args, io);
       io.out(format === 'json' ? renderJson(report) : renderText(report));
       return report.exitCode;
     },

@@ -54,7 +54,7 @@ function matchDiagnostics(a: Analysis, range: Range, diagnostics: LspDiagnostic[
   }
   const out: Array<{ engine: Diagnostic; lsp: LspDiagnostic }> = [];
   for (const lsp of diagnostics) {
-    if (lsp.source !== undefined && lsp.source !== 'sptls') continue;
+    if ((lsp.source !== undefined && lsp.source !== 'sptls') || !lsp.range?.start) continue;
     const start = a.lines.offset(lsp.range.start);
     const engine = a.diagnostics.find((d) => d.code === lsp.code && d.start === start);
     if (engine) out.push({ engine, lsp });

@@ -1,9 +1,26 @@
-// IP addresses as the 4/16 raw bytes of a subjectAltName iPAddress, and back.
-import { isIPv4, isIPv6 } from 'node:net';
+// IP addresses: recognising them (SAN matching, spec §5.1) and their 4/16 raw bytes in
+// a subjectAltName iPAddress. Written without node:net so the analysis, which uses this
+// codec, stays free of network modules.
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** 4 or 6 when `text` is an IPv4 or IPv6 address, else 0 (as node:net's isIP). */
+export function ipVersion(text: string): 0 | 4 | 6 {
+  if (IPV4.test(text)) return 4;
+  if (!text.includes(':') || !/^[0-9A-Fa-f:.]+$/.test(text)) return 0;
+  try {
+    // The WHATWG URL parser implements the full IPv6 grammar (compression, embedded IPv4).
+    new URL(`http://[${text}]/`);
+    return 6;
+  } catch {
+    return 0;
+  }
+}
+
 
 export function ipToBytes(ip: string): Buffer | undefined {
-  if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
-  if (!isIPv6(ip)) return undefined;
+  const version = ipVersion(ip.replace(/%.*$/, ''));
+  if (version === 4) return Buffer.from(ip.split('.').map(Number));
+  if (version !== 6) return undefined;
   let text = ip.replace(/%.*$/, '');
   const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (v4) {

@@ -1,0 +1,34 @@
+// Where a topology's responder listens: its `address`, and the port a connection uses
+// (the connection's `port`, else the responder's, else the product default). Shared by
+// `sptls handshake --from` (to recognise HOST:PORT) and the editor's "Test handshake" lens.
+import type { Kind } from '../../../grammar/src/index.ts';
+import type { Entity, Link } from '../analysis/model.ts';
+
+/** Product defaults: TCPPORT 1500 for servers and storage agents, LDAPS 636. */
+export const DEFAULT_PORTS: Partial<Record<Kind, number>> = { server: 1500, 'storage-agent': 1500, ldap: 636 };
+
+const LISTENING_PROPERTIES = ['port', 'ssl-port', 'admin-port', 'ssl-admin-port'] as const;
+
+export function addressOf(e: Entity): string | undefined {
+  return e.props.get('address')?.values[0]?.text;
+}
+
+function portValue(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && n <= 65535 ? n : undefined;
+}
+
+/** Every port the component declares, or its product default when it declares none. */
+export function listeningPorts(e: Entity): number[] {
+  const declared = LISTENING_PROPERTIES.map((p) => portValue(e.props.get(p)?.values[0]?.text)).filter((n): n is number => n !== undefined);
+  if (declared.length > 0) return declared;
+  const fallback = DEFAULT_PORTS[e.kind];
+  return fallback === undefined ? [] : [fallback];
+}
+
+/** The port a connection reaches its responder on; undefined when nothing says. */
+export function connectionPort(link: Link): number | undefined {
+  return portValue(link.props.get('port')?.values[0]?.text)
+    ?? (link.to ? portValue(link.to.props.get('port')?.values[0]?.text) ?? DEFAULT_PORTS[link.to.kind] : undefined);
+}
