@@ -3,10 +3,12 @@
 // completion → code action → didChange → rename → formatting → close → shutdown/exit.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import { applyTextEdits, applyWorkspaceEdit } from './helpers.ts';
-import { ensureBuilt, initialize, ROOT, startServerProcess } from './server-process.ts';
+import { CLIENT_CAPABILITIES, ensureBuilt, initialize, ROOT, SERVER, startServerProcess } from './server-process.ts';
 
 const URI = 'file:///tmp/sptls-protocol/topology.sptls';
 const TEXT = [
@@ -132,5 +134,26 @@ test('certificate files resolve next to the document', async () => {
     assert.ok(!byLine.includes('0 file-not-found'), byLine.join(', '));
   } finally {
     await server.stop();
+  }
+});
+
+test('over --node-ipc with the extension\'s V8 flags, as VS Code starts it', async () => {
+  const child = fork(SERVER, ['--node-ipc', `--clientProcessId=${process.pid}`], { execArgv: ['--max-semi-space-size=32', '--optimize-for-size'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  const published = new Promise<{ diagnostics: Diagnostic[] }>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));
+  conn.onRequest('workspace/configuration', () => [null]);
+  conn.listen();
+  try {
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: CLIENT_CAPABILITIES, initializationOptions: { diagnosticsDelay: 0 } });
+    await conn.sendNotification('initialized', {});
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'sptls', version: 1, text: TEXT } });
+    assert.ok((await published).diagnostics.some((d) => d.code === 'untrusted-responder'));
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
+    assert.equal(await exited, 0);
+  } finally {
+    if (child.exitCode === null) child.kill();
+    conn.dispose();
   }
 });

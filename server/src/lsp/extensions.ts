@@ -4,6 +4,7 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis } from '../analysis/engine.ts';
 import type { DocumentStore } from './documents.ts';
+import { codeLenses } from './features/code-lens.ts';
 
 export interface CodeLensSource {
   lenses(analysis: Analysis, uri: string): CodeLens[];
@@ -21,7 +22,7 @@ export interface ServerCommand {
 }
 
 /** Code lens sources, asked in order for every document. */
-export const codeLensSources: CodeLensSource[] = [];
+export const codeLensSources: CodeLensSource[] = [{ lenses: codeLenses }];
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const serverCommands: ServerCommand[] = [];

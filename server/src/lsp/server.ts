@@ -39,6 +39,14 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   };
 }
 
+function stackOf(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 export function startServer(connection: Connection): void {
   let settings = DEFAULT_SETTINGS;
   let snippets = false;
@@ -48,7 +56,7 @@ export function startServer(connection: Connection): void {
   const diagnostics = new DiagnosticsScheduler(
     documents,
     (uri, version, list) => void connection.sendDiagnostics({ uri, ...(version === undefined ? {} : { version }), diagnostics: list }),
-    (uri, e) => log(`sptls: diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+    (uri, e) => log(`sptls: diagnostics of ${uri} failed: ${stackOf(e)}`),
     settings.diagnosticsDelay,
   );
 
@@ -76,8 +84,8 @@ export function startServer(connection: Connection): void {
         const analysis = documents.analysis(params.textDocument.uri);
         return analysis ? run(analysis, params) : empty;
       } catch (e) {
-        log(`sptls: ${name} failed on ${params.textDocument.uri}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        return new ResponseError(ErrorCodes.InternalError, `sptls ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+        log(`sptls: ${name} failed on ${params.textDocument.uri}: ${stackOf(e)}`);
+        return new ResponseError(ErrorCodes.InternalError, `sptls ${name} failed: ${messageOf(e)}`);
       }
     };
   }
@@ -88,7 +96,7 @@ export function startServer(connection: Connection): void {
       try {
         run(params);
       } catch (e) {
-        log(`sptls: ${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        log(`sptls: ${name} failed: ${stackOf(e)}`);
       }
     };
   }
@@ -122,13 +130,13 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(() => {
-    fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${String(e)}`));
+    fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${messageOf(e)}`));
   });
 
   connection.onDidChangeConfiguration(safely('didChangeConfiguration', (params) => {
     const pushed = params.settings && typeof params.settings === 'object' && 'sptls' in params.settings;
     if (pushed) applySettings(readSettings(params.settings, settings));
-    else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${String(e)}`));
+    else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${messageOf(e)}`));
   }));
 
   connection.onDidOpenTextDocument(safely('didOpen', (params) => {
@@ -170,8 +178,8 @@ export function startServer(connection: Connection): void {
     try {
       return workspaceSymbols(documents.all(), params.query);
     } catch (e) {
-      log(`sptls: workspaceSymbol failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return new ResponseError(ErrorCodes.InternalError, `sptls workspaceSymbol failed: ${String(e)}`);
+      log(`sptls: workspaceSymbol failed: ${stackOf(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `sptls workspaceSymbol failed: ${messageOf(e)}`);
     }
   });
 
@@ -181,8 +189,8 @@ export function startServer(connection: Connection): void {
     try {
       return await command.run(params.arguments ?? [], { documents, log });
     } catch (e) {
-      log(`sptls: command ${params.command} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${e instanceof Error ? e.message : String(e)}`);
+      log(`sptls: command ${params.command} failed: ${stackOf(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${messageOf(e)}`);
     }
   });
 

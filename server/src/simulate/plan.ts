@@ -31,6 +31,8 @@ export interface Rehearsal {
   trust: TrustEntry[];
   /** The version a handshake settles on: the highest both ends accept; null when none. */
   expectedVersion: TlsVersion | null;
+  /** The initiator is a Java (JSSE) client: `--java` rehearses it from Java too. */
+  java: boolean;
 }
 
 export interface PlanRow {
@@ -106,6 +108,7 @@ function rowFor(analysis: Analysis, link: Link, verdicts: Map<string, string>): 
       responderRange: rangeOf(b),
       trust,
       expectedVersion: expectedVersion(rangeOf(a), rangeOf(b)),
+      java: JAVA_KINDS.has(from.kind),
     },
   };
 }

@@ -9,7 +9,10 @@ export interface SimulationResult {
 }
 
 export interface Counts {
+  /** Connections of the topology (Java rows are second rehearsals of a connection). */
   connections: number;
+  /** Rehearsals made from Java. */
+  java: number;
   rehearsed: number;
   agree: number;
   disagree: number;
@@ -19,7 +22,9 @@ export interface Counts {
 export function countRows(rows: ResultRow[]): Counts {
   const rehearsed = rows.filter((r) => r.agree !== undefined);
   const agree = rehearsed.filter((r) => r.agree).length;
-  return { connections: rows.length, rehearsed: rehearsed.length, agree, disagree: rehearsed.length - agree, notRehearsed: rows.length - rehearsed.length };
+  const connections = rows.filter((r) => r.client !== 'java').length;
+  const java = rehearsed.filter((r) => r.client === 'java').length;
+  return { connections, java, rehearsed: rehearsed.length, agree, disagree: rehearsed.length - agree, notRehearsed: connections - (rehearsed.length - java) };
 }
 
 function observedText(r: ResultRow): string {
@@ -34,9 +39,9 @@ function observedText(r: ResultRow): string {
 
 export function renderSimulationText(s: SimulationResult): string {
   const c = countRows(s.rows);
-  const head = ['line', 'connection', 'predicted', 'observed', 'version', 'result'];
+  const head = ['line', 'connection', 'client', 'predicted', 'observed', 'version', 'result'];
   const table = s.rows.map((r) => [
-    String(r.line), r.connection, r.predicted ?? '-', observedText(r), r.observed?.version ?? '-',
+    String(r.line), r.connection, r.rehearsal || r.client === 'java' ? r.client : '-', r.predicted ?? '-', observedText(r), r.observed?.version ?? '-',
     r.agree === undefined ? 'skipped' : r.agree ? 'agree' : 'DISAGREE',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((t) => t[i]!.length)));
@@ -44,7 +49,7 @@ export function renderSimulationText(s: SimulationResult): string {
   const out = [
     `sptls simulate ${s.file}`,
     `  PKI: ${s.pki}`,
-    `  ${c.connections} connections: ${c.rehearsed} rehearsed on 127.0.0.1 (${c.agree} agree, ${c.disagree} disagree), ${c.notRehearsed} not rehearsed`,
+    `  ${c.connections} connections: ${c.rehearsed - c.java} rehearsed on 127.0.0.1${c.java ? ` and ${c.java} more from Java` : ''} (${c.agree} agree, ${c.disagree} disagree), ${c.notRehearsed} not rehearsed`,
     '',
     line(head),
   ];
@@ -56,7 +61,7 @@ export function renderSimulationText(s: SimulationResult): string {
     if (r.observed && r.observed.verdict !== 'trusted') out.push(`${indent}observed: ${r.observed.reason}`);
     if (r.note) out.push(`${indent}note: ${r.note}`);
   }
-  out.push('', c.disagree === 0 ? `every rehearsed connection agrees with the rules (${c.rehearsed} of ${c.connections})` : `${c.disagree} connection(s) behave differently from what the rules predict`);
+  out.push('', c.disagree === 0 ? `every rehearsed connection agrees with the rules (${c.rehearsed - c.java} of ${c.connections}${c.java ? `; ${c.java} also from Java` : ''})` : `${c.disagree} connection(s) behave differently from what the rules predict`);
   return `${out.join('\n')}\n`;
 }
 

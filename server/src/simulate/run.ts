@@ -9,6 +9,7 @@ import { LEGACY_CIPHERS, NODE_VERSION } from '../handshake/prober.ts';
 import type { HandshakeProber, HandshakeReport } from '../handshake/report.ts';
 import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
 import { trustPems, type RehearsalPki } from './pki.ts';
+import type { JavaClient, JavaHandshake } from './java/jsse-client.ts';
 import { certificatesOf, missingRootAnchor } from './root-anchor.ts';
 
 export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
@@ -21,6 +22,8 @@ export interface Observed {
 }
 
 export interface ResultRow extends PlanRow {
+  /** Whose TLS made the handshake: Node's (every row), or Java's (a second row for a Java initiator with --java). */
+  client: 'node' | 'java';
   observed?: Observed;
   /** Set on every rehearsed row. */
   agree?: boolean;
@@ -32,6 +35,8 @@ export interface RehearseOptions {
   prober: HandshakeProber;
   timeoutMs?: number;
   now?: Date;
+  /** Also rehearse the connections of Java initiators from Java. */
+  java?: JavaClient;
 }
 
 const VERSION_CODES = /UNSUPPORTED_PROTOCOL|NO_PROTOCOLS_AVAILABLE|WRONG_VERSION|VERSION_TOO_(LOW|HIGH)/;
@@ -49,8 +54,9 @@ export async function rehearse(rows: PlanRow[], pki: RehearsalPki, options: Rehe
   try {
     const out: ResultRow[] = [];
     for (const row of rows) {
-      if (!row.rehearsal) { out.push(row); continue; }
+      if (!row.rehearsal) { out.push({ ...row, client: 'node' }); continue; }
       out.push(await rehearseRow(row, row.rehearsal, pki, listeners, options));
+      if (options.java && row.rehearsal.java) out.push(await rehearseFromJava(row, row.rehearsal, pki, listeners, options.java, options.timeoutMs ?? 5000));
     }
     return out;
   } finally {
@@ -58,15 +64,20 @@ export async function rehearse(rows: PlanRow[], pki: RehearsalPki, options: Rehe
   }
 }
 
-async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listeners: Map<string, Listener | string>, options: RehearseOptions): Promise<ResultRow> {
+async function listenerFor(r: Rehearsal, pki: RehearsalPki, listeners: Map<string, Listener | string>): Promise<Listener | string> {
   let listener = listeners.get(r.responder);
   if (listener === undefined) {
     listener = await listen(r.responder, r.responderRange, pki);
     listeners.set(r.responder, listener);
   }
-  if (typeof listener === 'string') return { ...row, rehearsal: null, skip: listener };
+  return listener;
+}
+
+async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listeners: Map<string, Listener | string>, options: RehearseOptions): Promise<ResultRow> {
+  const listener = await listenerFor(r, pki, listeners);
+  if (typeof listener === 'string') return { ...row, client: 'node', rehearsal: null, skip: listener };
   const trust = trustPems(r.trust, pki, r.initiator);
-  if (!trust.ok) return { ...row, rehearsal: null, skip: trust.reason };
+  if (!trust.ok) return { ...row, client: 'node', rehearsal: null, skip: trust.reason };
   const trustPem = trust.value.map((t) => t.pem);
   const report = await options.prober.probe({ host: '127.0.0.1', port: listener.port }, {
     trustPem,
@@ -76,8 +87,46 @@ async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listen
     ...(options.now ? { now: options.now } : {}),
   });
   const observed = observe(report, r, listener.served, trustPem.flatMap(certificatesOf));
+  return judged({ ...row, client: 'node' }, r, observed);
+}
+
+/** The same connection from the Java client, with the initiator's trust as a PKCS#12 truststore. */
+async function rehearseFromJava(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listeners: Map<string, Listener | string>, java: JavaClient, timeoutMs: number): Promise<ResultRow> {
+  const base: ResultRow = { ...row, client: 'java', note: `rehearsed with ${java.description}${r.trust.length ? ` and a PKCS#12 truststore of ${r.trust.map((t) => t.name).join(', ')}` : ", trusting the JDK's cacerts"}` };
+  const listener = await listenerFor(r, pki, listeners);
+  if (typeof listener === 'string') return { ...base, rehearsal: null, skip: listener };
+  const trust = trustPems(r.trust, pki, r.initiator);
+  if (!trust.ok) return { ...base, rehearsal: null, skip: trust.reason };
+  const shown = await java.handshake({ host: '127.0.0.1', port: listener.port }, trust.value, r.initiatorRange, timeoutMs);
+  return judged(base, r, observeJava(shown, r, listener.served, trust.value.flatMap((t) => certificatesOf(t.pem))));
+}
+
+function judged(row: ResultRow, r: Rehearsal, observed: Observed): ResultRow {
   const disagreement = compare(row, r, observed);
   return { ...row, observed, agree: disagreement === null, ...(disagreement ? { disagreement } : {}) };
+}
+
+const JAVA_VERSION_REFUSAL = /protocol_version|No appropriate protocol|protocol is disabled|Unsupported protocol/i;
+
+/**
+ * What the Java handshake showed. JSSE's PKIX accepts a path that ends at any trust
+ * anchor, a trusted intermediate included; that is its verdict, and the reason says
+ * where GSKit would differ.
+ */
+export function observeJava(h: JavaHandshake, r: Rehearsal, served: X509Certificate[], anchors: X509Certificate[]): Observed {
+  if (h.protocol) {
+    const version = h.protocol;
+    if (!h.trust) return { verdict: 'failed', version, reason: 'the Java client did not report the trust manager\'s verdict' };
+    if (!h.trust.ok) return { verdict: 'untrusted', version, reason: `JSSE (PKIX): ${h.trust.reason}` };
+    const presented = h.peers.map((f) => served.find((c) => c.fingerprint256 === f));
+    const noRoot = presented.length > 0 && presented.every((c) => c !== undefined) ? missingRootAnchor(presented as X509Certificate[], anchors) : null;
+    return { verdict: 'trusted', version, reason: noRoot ? `JSSE (PKIX) accepts the chain, but ${noRoot}` : 'JSSE (PKIX) accepts the chain' };
+  }
+  const error = h.error ?? 'no result';
+  if (JAVA_VERSION_REFUSAL.test(error)) {
+    return { verdict: 'no-common-version', reason: `${error} (${r.initiator} offers TLS ${r.initiatorRange.min}–${r.initiatorRange.max}, ${r.responder} accepts ${r.responderRange.min}–${r.responderRange.max})` };
+  }
+  return { verdict: 'failed', reason: error };
 }
 
 /**

@@ -71,7 +71,7 @@ export const inspectCommand: Command = {
 
 const day = (d: Date) => d.toISOString().replace('.000Z', 'Z');
 
-function toText(r: InspectReport): string {
+export function toText(r: InspectReport): string {
   const lines = [`${r.file}: ${r.format}, ${r.entries.length} ${r.entries.length === 1 ? 'entry' : 'entries'}`];
   if (r.passwordSource) lines.push(`  password from ${r.passwordSource}`);
   for (const d of r.details) lines.push(`  ${d}`);

@@ -1,8 +1,8 @@
 // `sptls issue FILE`: issues the CAs and component certificates a topology declares.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatPlan, runIssue, summarize } from '../../pki/issue/run.ts';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, type CliIO, type Command } from '../io.ts';
+import { readTopologyArg, secretFromEnv } from '../topology-input.ts';
 
 const help = `Usage: sptls issue FILE [--out DIR] [--only NAME...] [--dry-run] [--renew] [--force]
                    [--ca-passphrase-env VAR]
@@ -42,30 +42,17 @@ export const issueCommand: Command = {
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { out: 'string', only: 'multi', 'dry-run': 'boolean', renew: 'boolean', force: 'boolean', 'ca-passphrase-env': 'string' });
-    if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
-    const file = parsed.positional[0]!;
-    const topologyPath = resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = readFileSync(topologyPath, 'utf8');
-    } catch (e) {
-      io.err(`sptls issue: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-      return EXIT_USAGE;
-    }
-    const passEnv = flag(parsed, 'ca-passphrase-env');
-    const caPassphrase = passEnv === undefined ? undefined : io.env[passEnv];
-    if (passEnv !== undefined && !caPassphrase) {
-      io.err(`sptls issue: environment variable ${passEnv} is not set or empty (export it with the CA key passphrase)\n`);
-      return EXIT_USAGE;
-    }
+    const topology = readTopologyArg(parsed, io, 'issue');
+    const secret = secretFromEnv(parsed, 'ca-passphrase-env', io, 'issue', 'the CA key passphrase');
+    if (!topology || !secret) return EXIT_USAGE;
     const out = flag(parsed, 'out');
     const dryRun = parsed.flags.has('dry-run');
     const outcome = await runIssue({
-      topologyPath, text, dryRun,
+      topologyPath: topology.path, text: topology.text, dryRun,
       renew: parsed.flags.has('renew'), force: parsed.flags.has('force'),
       ...(out ? { outDir: resolve(io.cwd, out) } : {}),
       ...(parsed.flags.has('only') ? { only: parsed.flags.get('only')! } : {}),
-      ...(caPassphrase !== undefined ? { caPassphrase } : {}),
+      ...(secret.value !== undefined ? { caPassphrase: secret.value } : {}),
     });
     if (outcome.kind === 'refused') {
       io.err(`sptls issue: not issuing anything; fix these first:\n${outcome.problems.map((p) => `  ${p}\n`).join('')}`);

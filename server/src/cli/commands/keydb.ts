@@ -1,8 +1,8 @@
 // `sptls keydb FILE`: key databases per component from the PKI `sptls issue` wrote.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatKeydbOutcome, runKeydb } from '../../pki/provision/run.ts';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, type CliIO, type Command } from '../io.ts';
+import { readTopologyArg, secretFromEnv } from '../topology-input.ts';
 
 const help = `Usage: sptls keydb FILE [--out DIR] [--only NAME...] [--native-kdb] [--force]
                    [--password-env VAR]
@@ -43,29 +43,16 @@ export const keydbCommand: Command = {
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { out: 'string', only: 'multi', 'native-kdb': 'boolean', force: 'boolean', 'password-env': 'string' });
-    if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
-    const file = parsed.positional[0]!;
-    const topologyPath = resolve(io.cwd, file);
-    let text: string;
-    try {
-      text = readFileSync(topologyPath, 'utf8');
-    } catch (e) {
-      io.err(`sptls keydb: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-      return EXIT_USAGE;
-    }
-    const env = flag(parsed, 'password-env');
-    const value = env === undefined ? undefined : io.env[env];
-    if (env !== undefined && !value) {
-      io.err(`sptls keydb: environment variable ${env} is not set or empty (export it with the key store password)\n`);
-      return EXIT_USAGE;
-    }
+    const topology = readTopologyArg(parsed, io, 'keydb');
+    const secret = secretFromEnv(parsed, 'password-env', io, 'keydb', 'the key store password');
+    if (!topology || !secret) return EXIT_USAGE;
     const out = flag(parsed, 'out');
     const outcome = await runKeydb({
-      topologyPath, text,
+      topologyPath: topology.path, text: topology.text,
       nativeKdb: parsed.flags.has('native-kdb'), force: parsed.flags.has('force'),
       ...(out ? { pkiDir: resolve(io.cwd, out) } : {}),
       ...(parsed.flags.has('only') ? { only: parsed.flags.get('only')! } : {}),
-      ...(env !== undefined && value ? { password: { env, value } } : {}),
+      ...(secret.env && secret.value ? { password: { env: secret.env, value: secret.value } } : {}),
     });
     if (outcome.kind === 'refused') {
       io.err(`sptls keydb: not building anything:\n${outcome.problems.map((p) => `  ${p}\n`).join('')}`);

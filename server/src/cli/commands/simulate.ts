@@ -7,10 +7,11 @@ import { analyzeTopology, defaultPkiDir } from '../../pki/issue/run.ts';
 import {
   countRows, pkiFromDir, renderSimulationJson, renderSimulationText, simulate, temporaryPki, type RehearsalPki,
 } from '../../simulate/index.ts';
+import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { EXIT_FINDINGS, EXIT_OK, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 import { parseNow } from './check.ts';
 
-const help = `Usage: sptls simulate FILE [--pki DIR] [--format text|json] [--timeout MS] [--now ISO-DATE]
+const help = `Usage: sptls simulate FILE [--pki DIR] [--java] [--format text|json] [--timeout MS] [--now ISO-DATE]
 
 Rehearses the whole topology on this machine. Every responder of a TLS connection
 gets a TLS listener on 127.0.0.1 (a free port) with its issued key and chain and
@@ -38,6 +39,14 @@ PKI
                     is issued into a temporary folder (EC P-256 keys: the key does
                     not change trust or version verdicts), removed afterwards.
 
+Java
+  --java            also rehearse the connections of the Operations Center and
+                    the reporting agent (Java/JSSE clients) from Java: a small
+                    TLS client compiled once into ~/.cache/sptls, trusting a
+                    PKCS#12 truststore of the initiator's 'trusts'. Their rows
+                    appear twice, with client 'node' and 'java'. Needs a JDK
+                    (javac and java on PATH).
+
 Options
   --format text|json  text (default), or JSON: {schema "sptls.simulate/1", file,
                       pki, counts, rows} with the same rows as the text
@@ -52,7 +61,7 @@ Examples
   sptls simulate topology.sptls --pki /secure/pki --format json
 `;
 
-const OPTIONS = { pki: 'string', format: 'string', timeout: 'string', now: 'string' } as const;
+const OPTIONS = { pki: 'string', format: 'string', timeout: 'string', now: 'string', java: 'boolean' } as const;
 
 export function makeSimulateCommand(prober: HandshakeProber): Command {
   return {
@@ -68,6 +77,16 @@ export function makeSimulateCommand(prober: HandshakeProber): Command {
       const timeout = flag(args, 'timeout');
       const timeoutMs = timeout === undefined ? undefined : Number(timeout);
       if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
+
+      let java: JavaClient | undefined;
+      if (args.flags.has('java')) {
+        try {
+          java = jsseClient(io.env);
+        } catch (e) {
+          if (e instanceof JavaUnavailableError) throw new UsageError(e.message);
+          throw e;
+        }
+      }
 
       const file = args.positional[0]!;
       const path = resolve(io.cwd, file);
@@ -90,7 +109,7 @@ export function makeSimulateCommand(prober: HandshakeProber): Command {
         pki = await temporaryPki(analysis, { now: now ?? new Date(), topologyName: basename(path) });
       }
       try {
-        const rows = await simulate(analysis, pki, { prober, ...(timeoutMs ? { timeoutMs } : {}), ...(now ? { now } : {}) });
+        const rows = await simulate(analysis, pki, { prober, ...(timeoutMs ? { timeoutMs } : {}), ...(now ? { now } : {}), ...(java ? { java } : {}) });
         const result = { file, pki: pki.description, rows };
         io.out(format === 'json' ? renderSimulationJson(result) : renderSimulationText(result));
         return countRows(rows).disagree > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -85,5 +85,7 @@ function what(spec: IssueSpec): string {
 
 export function summarize(actions: PlannedAction[]): string {
   const count = (k: PlannedAction['action']) => actions.filter((a) => a.action === k).length;
-  return `${count('create')} created, ${count('renew')} renewed, ${count('keep')} kept, ${count('skip')} skipped`;
+  const stale = actions.filter((a) => a.stale).map((a) => a.spec.name);
+  const attention = stale.length ? ` (${stale.join(', ')}: spec changed, expiring or issuer re-issued; see above)` : '';
+  return `${count('create')} created, ${count('renew')} renewed, ${count('keep')} kept${attention}, ${count('skip')} skipped`;
 }

@@ -1,0 +1,30 @@
+// Inputs the PKI commands (issue, keydb) share: the one topology FILE and a secret named by
+// an environment variable (secrets never come from the command line, where ps shows them).
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { flag, UsageError, type CliIO, type ParsedArgs } from './io.ts';
+
+/** The topology file's absolute path and text; a message on stderr and undefined when unreadable. */
+export function readTopologyArg(parsed: ParsedArgs, io: CliIO, command: string): { path: string; text: string } | undefined {
+  if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
+  const file = parsed.positional[0]!;
+  const path = resolve(io.cwd, file);
+  try {
+    return { path, text: readFileSync(path, 'utf8') };
+  } catch (e) {
+    io.err(`sptls ${command}: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+    return undefined;
+  }
+}
+
+/** `{}` without the option; `{ env, value }` with it; null (after a message) when the variable is unset or empty. */
+export function secretFromEnv(parsed: ParsedArgs, option: string, io: CliIO, command: string, what: string): { env?: string; value?: string } | null {
+  const env = flag(parsed, option);
+  if (env === undefined) return {};
+  const value = io.env[env];
+  if (!value) {
+    io.err(`sptls ${command}: environment variable ${env} is not set or empty (export it with ${what})\n`);
+    return null;
+  }
+  return { env, value };
+}
