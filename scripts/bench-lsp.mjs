@@ -7,9 +7,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { SERVER_V8_FLAGS as SERVER_FLAGS } from '../client/src/server-flags.ts';
 
 const root = join(import.meta.dirname, '..');
-const SERVER_FLAGS = ['--max-semi-space-size=32', '--optimize-for-size'];
 const serverPath = join(root, 'dist', 'server.cjs');
 if (!existsSync(serverPath)) spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
 

@@ -3,7 +3,9 @@
 // language itself lives in the server, so other editors get the same features.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerPkiCommands } from './commands/pki.ts';
 import { registerDiagram } from './diagram/index.ts';
+import { SERVER_V8_FLAGS } from './server-flags.ts';
 
 let client: LanguageClient | undefined;
 
@@ -17,10 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel('sptls', { log: true });
   context.subscriptions.push(output);
   const module = context.asAbsolutePath('dist/server.cjs');
-  // A larger young generation cuts scavenges while big topologies are re-analysed on
-  // every edit; optimize-for-size keeps the heap from growing with each analysis's
-  // garbage (50,000 lines: ~150 MB RSS instead of ~340 MB; scripts/bench-lsp.mjs).
-  const execArgv = ['--max-semi-space-size=32', '--optimize-for-size'];
+  const execArgv = [...SERVER_V8_FLAGS];
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc, options: { execArgv } },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: [...execArgv, '--inspect=6010'] } },
@@ -35,6 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('sptls', 'sptls', serverOptions, clientOptions);
   await client.start();
   registerDiagram(context);
+  registerPkiCommands(context, output);
 }
 
 export async function deactivate(): Promise<void> {

@@ -73,10 +73,9 @@ export async function runUiChecks({ context, server, workspace, outputDir, repoR
   });
 
   await step(`Quick Open opens ${file} as an sptls document`, async () => {
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => {});
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor();
-    await page.keyboard.type(file);
+    // the browser build may open the widget in command mode ('>'): setting the text picks file mode
+    await page.locator('.quick-input-widget input').fill(file);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.editor-group-container.active .view-line', { hasText: 'ca CorpRoot' }).first().waitFor();
@@ -139,8 +138,7 @@ export async function runUiChecks({ context, server, workspace, outputDir, repoR
   const paletteTitle = `${command.category}: ${command.title}`;
   await step(`the palette runs "${paletteTitle}"`, async () => {
     await page.keyboard.press('F1');
-    await page.locator('.quick-input-widget input').waitFor();
-    await page.keyboard.type(paletteTitle);
+    await page.locator('.quick-input-widget input').fill(`>${paletteTitle}`);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: command.title }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: `Topology: ${file}` }).first().waitFor();

@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter } from 'vscode-jsonrpc/node';
 import type { CodeAction, CompletionItem, Diagnostic, Hover, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import { SERVER_V8_FLAGS } from '../../client/src/server-flags.ts';
 import { applyTextEdits, applyWorkspaceEdit } from './helpers.ts';
 import { CLIENT_CAPABILITIES, ensureBuilt, initialize, ROOT, SERVER, startServerProcess } from './server-process.ts';
 
@@ -138,7 +139,7 @@ test('certificate files resolve next to the document', async () => {
 });
 
 test('over --node-ipc with the extension\'s V8 flags, as VS Code starts it', async () => {
-  const child = fork(SERVER, ['--node-ipc', `--clientProcessId=${process.pid}`], { execArgv: ['--max-semi-space-size=32', '--optimize-for-size'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(SERVER, ['--node-ipc', `--clientProcessId=${process.pid}`], { execArgv: [...SERVER_V8_FLAGS], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const published = new Promise<{ diagnostics: Diagnostic[] }>((resolve) => conn.onNotification('textDocument/publishDiagnostics', resolve));

@@ -36,10 +36,10 @@ export function knownTarget(args: TestHandshakeArgs): { host: string; port: numb
 
 /** What the input box starts with when the topology lacks the address or the port. */
 export function targetPrompt(args: TestHandshakeArgs): { value: string; prompt: string } {
-  const missing = [args.host === undefined ? `an 'address'` : null, args.port === undefined ? `a 'port'` : null].filter(Boolean).join(' and ');
+  const missing = [args.host === undefined ? 'address' : null, args.port === undefined ? 'port' : null].filter((m) => m !== null);
   return {
     value: `${args.host ?? ''}:${args.port ?? ''}`,
-    prompt: `${args.responder} has no ${missing.replace(/^an? /, '').replace(/ and an? /, ' or ')} in the topology: where does it listen? (HOST:PORT)`,
+    prompt: `${args.responder} has no ${missing.join(' or ')} in the topology: where does it listen? (HOST:PORT)`,
   };
 }
 
