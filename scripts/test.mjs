@@ -9,6 +9,8 @@ function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (name === 'node_modules' || name.startsWith('.')) return [];
+    // The e2e suite runs inside a VS Code extension host (mocha), started by test/e2e/e2e.test.ts.
+    if (p === join('test', 'e2e', 'suite')) return [];
     return statSync(p).isDirectory() ? walk(p) : p.endsWith('.test.ts') ? [p] : [];
   });
 }

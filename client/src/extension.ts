@@ -3,6 +3,7 @@
 // language itself lives in the server, so other editors get the same features.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { registerHandshakeCommands } from './commands/handshake.ts';
 import { registerPkiCommands } from './commands/pki.ts';
 import { registerDiagram } from './diagram/index.ts';
 import { SERVER_V8_FLAGS } from './server-flags.ts';
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   await client.start();
   registerDiagram(context);
   registerPkiCommands(context, output);
+  registerHandshakeCommands(context, output);
 }
 
 export async function deactivate(): Promise<void> {

@@ -63,14 +63,16 @@ const USER_SETTINGS = {
  * Starts code-server on 127.0.0.1:port and waits for /healthz. On a start failure or
  * after `timeoutMs` it stops what it started and throws with the log's tail.
  */
-export async function startCodeServer({ stateDir, extensionsDir, port, env: extraEnv = {}, timeoutMs = 30_000 }) {
+export async function startCodeServer({ stateDir, extensionsDir, port, untrusted = false, env: extraEnv = {}, timeoutMs = 30_000 }) {
   const userDataDir = join(stateDir, 'user-data');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  // Untrusted: workspace trust on and never asked for, so the folder opens in Restricted Mode.
+  const trust = untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false } : {};
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...trust }, null, 2));
   const config = join(stateDir, 'config.yaml');
   writeFileSync(config, [
     `bind-addr: 127.0.0.1:${port}`, 'auth: none', 'cert: false', 'disable-telemetry: true', 'disable-update-check: true',
-    'disable-workspace-trust: true', 'disable-getting-started-override: true', '',
+    ...(untrusted ? [] : ['disable-workspace-trust: true']), 'disable-getting-started-override: true', '',
   ].join('\n'));
   const logFile = join(stateDir, 'code-server.log');
   const out = openSync(logFile, 'a');

@@ -64,9 +64,9 @@ function packageVsix() {
 }
 
 /** The folder the workbench opens: the examples and the formatter fixtures, in a throw-away copy. */
-function makeWorkspace() {
-  const workspace = join(stateDir, 'workspace');
-  cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !src.includes(`${join(root, 'examples')}/pki`) });
+function makeWorkspace(dir) {
+  const workspace = join(dir, 'workspace');
+  cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !src.startsWith(join(root, 'examples', 'pki')) });
   cpSync(join(root, 'test', 'lsp', 'fixtures', 'format'), workspace, { recursive: true });
   return workspace;
 }
@@ -86,8 +86,8 @@ async function launchBrowser(profile) {
 }
 
 /** Opens the payload URL and resolves with the exit code the workbench reports when the suite ends. */
-async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFile) {
-  const context = await launchBrowser('profile-suite');
+async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFile, name) {
+  const context = await launchBrowser(join(name, 'profile-suite'));
   const page = context.pages()[0] ?? await context.newPage();
   let resolveExit;
   const exited = new Promise((resolve) => { resolveExit = resolve; });
@@ -106,7 +106,7 @@ async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFi
   const code = await Promise.race([exited, timeout]);
   clearTimeout(timer);
   if (code === 'timeout') {
-    await page.screenshot({ path: join(outputDir, 'suite-timeout.png') }).catch(() => {});
+    await page.screenshot({ path: join(outputDir, `${name}-suite-timeout.png`) }).catch(() => {});
     throw new Error(`the extension tests reported no exit code within ${SUITE_TIMEOUT_MS / 1000} s; ${server.logFile} ends with:\n${logTail(server.logFile)}`);
   }
   if (!existsSync(resultsFile)) throw new Error(`the suite exited with ${code} but wrote no results file (${resultsFile}): it did not run`);
@@ -138,45 +138,60 @@ async function main() {
   const extensionFolder = join(extensionsDir, `${id}-${version}`);
   if (!existsSync(join(extensionFolder, 'package.json'))) throw new Error(`the VSIX did not install to ${extensionFolder} (found: ${readdirSync(extensionsDir).join(', ')})`);
   say(`installed ${id}@${version} from the VSIX into ${extensionsDir}`);
-  const workspace = makeWorkspace();
-  const resultsFile = join(stateDir, 'suite-results.json');
+  let ok = true;
+  for (const phase of phases()) {
+    const dir = join(stateDir, phase.name);
+    const workspace = makeWorkspace(dir);
+    const resultsFile = join(dir, 'suite-results.json');
+    const server = await startCodeServer({
+      stateDir: dir,
+      extensionsDir,
+      port: await freePort(),
+      untrusted: phase.untrusted,
+      env: { SPTLS_E2E_RESULTS: resultsFile, SPTLS_E2E_ROOT: root, SPTLS_E2E_EXTENSIONS_DIR: extensionsDir, SPTLS_E2E_GREP: phase.grep, SPTLS_E2E_INVERT: phase.invert ? '1' : '0' },
+    });
+    cleanups.push(() => server.stop());
+    say(`${phase.name}: code-server listening on ${server.url}`);
 
-  const server = await startCodeServer({
-    stateDir,
-    extensionsDir,
-    port: await freePort(),
-    env: { SPTLS_E2E_RESULTS: resultsFile, SPTLS_E2E_ROOT: root, SPTLS_E2E_EXTENSIONS_DIR: extensionsDir, SPTLS_E2E_GREP: grepArg() ?? '' },
-  });
-  cleanups.push(() => server.stop());
-  say(`code-server listening on ${server.url}`);
+    const suiteStarted = Date.now();
+    const { code, results } = await runSuite(server, workspace, extensionFolder, suiteFile, resultsFile, phase.name);
+    say(`${phase.name}: suite exit ${code}, ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${secs(suiteStarted)} s)`);
+    for (const f of results.failed) console.error(`  failed: ${f}`);
+    if (results.passes === 0) console.error(`e2e: the ${phase.name} suite reported no passing test`);
+    let phaseOk = code === 0 && results.failures === 0 && results.passes > 0;
 
-  const suiteStarted = Date.now();
-  const { code, results } = await runSuite(server, workspace, extensionFolder, suiteFile, resultsFile);
-  say(`suite: exit ${code}, ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${secs(suiteStarted)} s)`);
-  for (const f of results.failed) console.error(`  failed: ${f}`);
-  let ok = code === 0 && results.failures === 0 && results.passes > 0;
-  if (results.passes === 0) console.error('e2e: the suite reported no passing test');
-
-  if (!process.argv.includes('--no-ui')) {
-    const uiStarted = Date.now();
-    const context = await launchBrowser('profile-ui');
-    const checks = await runUiChecks({ context, server, workspace, outputDir, repoRoot: root, log: say });
-    const failed = checks.filter((c) => !c.ok);
-    for (const c of checks) console.log(`  ui ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.error}`}`);
-    say(`ui: ${checks.length - failed.length} passed, ${failed.length} failed (${secs(uiStarted)} s); screenshots in ${outputDir}`);
-    ok &&= failed.length === 0 && checks.length > 0;
+    if (phase.ui) {
+      const uiStarted = Date.now();
+      const context = await launchBrowser(join(phase.name, 'profile-ui'));
+      const checks = await runUiChecks({ context, server, workspace, outputDir, repoRoot: root, log: say });
+      const failed = checks.filter((c) => !c.ok);
+      for (const c of checks) console.log(`  ui ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.error}`}`);
+      say(`ui: ${checks.length - failed.length} passed, ${failed.length} failed (${secs(uiStarted)} s); screenshots in ${outputDir}`);
+      phaseOk &&= failed.length === 0 && checks.length > 0;
+    }
+    if (!phaseOk) console.error(`e2e: ${phase.name}: code-server log ${server.logFile} ends with:\n${logTail(server.logFile, 30)}`);
+    ok &&= phaseOk;
+    await cleanup();
   }
-  if (!ok) console.error(`e2e: code-server log ${server.logFile} ends with:\n${logTail(server.logFile, 30)}`);
-  await cleanup();
   clearTimeout(watchdog);
   say(`run after set-up: ${secs(runStarted)} s; total ${secs(started)} s`);
   console.log(ok ? 'e2e: PASS' : 'e2e: FAIL');
   process.exit(ok ? 0 : 1);
 }
 
-function grepArg() {
+/**
+ * One code-server per workspace-trust state: the trusted one runs the suite (less the
+ * @untrusted part) and the UI checks; the untrusted one runs the @untrusted part.
+ * `--grep TEXT` runs only the matching tests, in the trusted workbench.
+ */
+function phases() {
   const i = process.argv.indexOf('--grep');
-  return i > 0 ? process.argv[i + 1] : undefined;
+  const ui = !process.argv.includes('--no-ui');
+  if (i > 0) return [{ name: 'trusted', untrusted: false, grep: process.argv[i + 1] ?? '', invert: false, ui }];
+  return [
+    { name: 'trusted', untrusted: false, grep: '@untrusted', invert: true, ui },
+    { name: 'untrusted', untrusted: true, grep: '@untrusted', invert: false, ui: false },
+  ];
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { void fail(`stopped by ${signal}`); });

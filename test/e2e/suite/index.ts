@@ -17,8 +17,10 @@ export interface SuiteResults {
 export async function run(): Promise<void> {
   const { resultsFile } = e2eEnv();
   const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 60_000, reporter: 'spec' });
+  // The runner's two code-servers (workspace trusted / not) each run their part of the suite.
   const grep = process.env.SPTLS_E2E_GREP;
   if (grep) mocha.grep(grep);
+  if (grep && process.env.SPTLS_E2E_INVERT === '1') mocha.invert();
   // The bundled test modules define their suites when imported, after the tdd
   // interface has put suite/test/suiteSetup on the global object.
   mocha.suite.emit('pre-require', globalThis, 'sptls-e2e', mocha);
