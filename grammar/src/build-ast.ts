@@ -33,6 +33,12 @@ function toValue(t: IToken): Value {
   return { kind, text: kind === 'string' ? stringText(t.image) : t.image, start: t.startOffset, end: tokenEnd(t) };
 }
 
+/** Appends the real tokens of a CST child list (recovery-inserted ones never become values). */
+function take(into: IToken[], list: IToken[] | undefined): void {
+  if (!list) return;
+  for (let i = 0; i < list.length; i++) if (isReal(list[i]!)) into.push(list[i]!);
+}
+
 function firstToken(children: CstNode['children'], key: string): IToken | undefined {
   const list = children[key] as IToken[] | undefined;
   const t = list?.[0];
@@ -139,38 +145,40 @@ export class AstBuilder {
   }
 
   private property(node: CstNode, context: BlockContext): Property | null {
-    const children = node.children;
-    const keys = Object.keys(children);
-    const tokens: IToken[] = [];
-    let sub: CstNode | undefined;
-    let sorted = true;
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k]!;
-      const list = children[key]!;
-      if (key === 'block') { sub = list[0] as CstNode; continue; }
-      if (key === 'Comma') continue;
-      for (let i = 0; i < list.length; i++) {
-        const t = list[i] as IToken;
-        if (!isReal(t)) continue;
-        if (tokens.length > 0 && t.startOffset < tokens[tokens.length - 1]!.startOffset) sorted = false;
-        tokens.push(t);
-      }
-    }
-    if (tokens.length === 0) return null;
-    // Children come grouped by token type; for every property shape that is source order already.
-    if (!sorted) tokens.sort((a, b) => a.startOffset - b.startOffset);
-    const head = tokens[0]!;
+    // Each alternative of the `property` rule has its own head key, and its values come in
+    // a fixed order, so the tokens are read by name: cheaper than walking every child key.
+    const c = node.children as Record<string, IToken[] | undefined>;
+    const values: IToken[] = [];
+    let head: IToken | undefined;
+    if ((head = c['StringPropKeyword']?.[0])) take(values, c['StringLiteral']);
+    else if ((head = c['KW_trusts']?.[0])) take(values, c['Identifier']);
+    else if ((head = c['VersionPropKeyword']?.[0])) { take(values, c['VersionLiteral']); take(values, c['IntegerLiteral']); }
+    else if ((head = c['IntPropKeyword']?.[0])) take(values, c['IntegerLiteral']);
+    else if ((head = c['KW_certificate']?.[0])) {
+      take(values, c['KW_self_signed']);
+      take(values, c['KW_signed_by']);
+      take(values, c['KW_file']);
+      take(values, c['Identifier']);
+      take(values, c['StringLiteral']);
+    } else if ((head = c['NamePropKeyword']?.[0])) take(values, c['Identifier']);
+    else if ((head = c['KW_key']?.[0])) { take(values, c['KW_rsa']); take(values, c['KW_ec']); take(values, c['IntegerLiteral']); take(values, c['CurveKeyword']); }
+    else if ((head = c['KW_valid']?.[0])) { take(values, c['IntegerLiteral']); take(values, c['UnitKeyword']); }
+    else if ((head = c['KW_san']?.[0])) take(values, c['StringLiteral']);
+    else if ((head = c['KW_fips']?.[0])) take(values, c['YesNoKeyword']);
+    else head = c['KW_hub']?.[0];
+    if (!head || !isReal(head)) return null;
     const name = head.image;
-    if (tokens.length - 1 < (requiredValues[name] ?? 0)) return null;
-    const values: Value[] = new Array(tokens.length - 1);
-    for (let i = 1; i < tokens.length; i++) values[i - 1] = toValue(tokens[i]!);
-    if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
+    if (values.length < (requiredValues[name] ?? 0)) return null;
+    if (name === 'certificate' && (values[0]?.image === 'signed-by' || values[0]?.image === 'file') && values.length < 2) return null;
+    const sub = (node.children['block'] as CstNode[] | undefined)?.[0];
     const block = sub ? this.block(sub, context === 'connection' ? 'connection' : 'certificate') : undefined;
-    const last = values[values.length - 1];
+    const converted: Value[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) converted[i] = toValue(values[i]!);
+    const last = converted[converted.length - 1];
     const property: Property = {
       name,
       nameSpan: { start: head.startOffset, end: tokenEnd(head) },
-      values,
+      values: converted,
       start: head.startOffset,
       end: block ? block.end : last ? last.end : tokenEnd(head),
     };

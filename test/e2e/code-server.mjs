@@ -92,7 +92,7 @@ export async function startCodeServer({ stateDir, extensionsDir, port, untrusted
       if (!child.pid) return;
       for (const signal of ['SIGTERM', 'SIGKILL']) {
         try { process.kill(-child.pid, signal); } catch { return; }
-        for (let i = 0; i < 30 && groupAlive(child.pid); i++) await sleep(100);
+        for (let i = 0; i < 10 && groupAlive(child.pid); i++) await sleep(100);
         if (!groupAlive(child.pid)) return;
       }
     },

@@ -9,19 +9,19 @@
 // Exit 0 only when the suite reported a positive number of passes and no failures and
 // every UI check passed. Everything started is stopped on every path (process group).
 // Usage: node test/e2e/run-code-server.mjs [--no-ui] [--grep TEXT]
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { freePort, installExtension, logTail, startCodeServer } from './code-server.mjs';
+import { buildSuite, makeWorkspace, packageVsix, readResults, suiteEnv } from './harness.mjs';
 import { cacheDir, chromium, ensureSetup, playwrightCore, root } from './setup.mjs';
 import { runUiChecks } from './ui.mjs';
 
 /** The whole run after set-up may take this long; then everything is stopped and the run fails. */
 const RUN_TIMEOUT_MS = 6 * 60_000;
-/** From opening the payload URL to the suite's exit code. */
-const SUITE_TIMEOUT_MS = 4 * 60_000;
+/** From opening the payload URL to the suite's exit code (SPTLS_E2E_SUITE_TIMEOUT_S overrides, for slow machines). */
+const SUITE_TIMEOUT_MS = Number(process.env.SPTLS_E2E_SUITE_TIMEOUT_S ?? 240) * 1000;
 /** Workbench chatter that says nothing about the suite. */
 const QUIET = /^Ignoring fetching additional builtin extensions|^Updating additional builtin extensions cache|^Creating a socket|^Resolv(ing|ed) connection token/;
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -34,41 +34,16 @@ const secs = (since) => ((Date.now() - since) / 1000).toFixed(1);
 const say = (line) => console.log(`[e2e ${secs(started)}s] ${line}`);
 
 async function cleanup() {
-  while (cleanups.length) {
-    try { await cleanups.pop()(); } catch (e) { console.error(`e2e cleanup: ${e instanceof Error ? e.message : e}`); }
-  }
+  const all = cleanups.splice(0);
+  await Promise.all(all.map(async (stop) => {
+    try { await stop(); } catch (e) { console.error(`e2e cleanup: ${e instanceof Error ? e.message : e}`); }
+  }));
 }
 
 async function fail(message) {
   console.error(`e2e: FAIL: ${message}`);
   await cleanup();
   process.exit(1);
-}
-
-function run(what, cmd, args, options) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 300_000, ...options });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status ?? r.signal ?? r.error?.message}):\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.slice(-4000)}`);
-  return r.stdout;
-}
-
-/** `npm run package` in a copy of the project, so the repository's dist/ is not rewritten under concurrent tests. */
-function packageVsix() {
-  const stage = join(stateDir, 'package');
-  for (const item of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'images', 'scripts', 'grammar', 'server', 'client', 'bin']) {
-    if (existsSync(join(root, item))) cpSync(join(root, item), join(stage, item), { recursive: true });
-  }
-  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
-  run('npm run package', 'npm', ['run', '--silent', 'package'], { cwd: stage });
-  const { name, version, publisher } = JSON.parse(readFileSync(join(stage, 'package.json'), 'utf8'));
-  return { vsix: join(stage, `${name}-${version}.vsix`), id: `${publisher}.${name}`, version };
-}
-
-/** The folder the workbench opens: the examples and the formatter fixtures, in a throw-away copy. */
-function makeWorkspace(dir) {
-  const workspace = join(dir, 'workspace');
-  cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !src.startsWith(join(root, 'examples', 'pki')) });
-  cpSync(join(root, 'test', 'lsp', 'fixtures', 'format'), workspace, { recursive: true });
-  return workspace;
 }
 
 async function launchBrowser(profile) {
@@ -86,7 +61,7 @@ async function launchBrowser(profile) {
 }
 
 /** Opens the payload URL and resolves with the exit code the workbench reports when the suite ends. */
-async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFile, name) {
+async function runSuite({ name, server, resultsFile }, workspace, extensionFolder, suiteFile) {
   const context = await launchBrowser(join(name, 'profile-suite'));
   const page = context.pages()[0] ?? await context.newPage();
   let resolveExit;
@@ -95,7 +70,7 @@ async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFi
   await page.exposeFunction('codeAutomationLog', (type, args) => {
     // mocha's reporter logs console.log-style (format string first)
     const text = Array.isArray(args) ? format(...args) : String(args);
-    if (!QUIET.test(text)) console.log(`  ${type === 'error' ? '[host error] ' : ''}${text}`);
+    if (!QUIET.test(text)) console.log(`  ${name}| ${type === 'error' ? '[host error] ' : ''}${text}`);
   });
   await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
   const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
@@ -109,12 +84,27 @@ async function runSuite(server, workspace, extensionFolder, suiteFile, resultsFi
     await page.screenshot({ path: join(outputDir, `${name}-suite-timeout.png`) }).catch(() => {});
     throw new Error(`the extension tests reported no exit code within ${SUITE_TIMEOUT_MS / 1000} s; ${server.logFile} ends with:\n${logTail(server.logFile)}`);
   }
-  if (!existsSync(resultsFile)) throw new Error(`the suite exited with ${code} but wrote no results file (${resultsFile}): it did not run`);
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
-  return { code, results };
+  return { code, results: readResults(resultsFile, code) };
+}
+
+/** One run at a time owns .cache/e2e/run; a second one fails at once instead of wiping it. */
+function lockRunDir() {
+  const lock = join(cacheDir, 'run.lock');
+  mkdirSync(cacheDir, { recursive: true });
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8'));
+    let alive = false;
+    try { process.kill(holder, 0); alive = holder !== process.pid; } catch { /* gone */ }
+    if (alive) throw new Error(`another e2e run (pid ${holder}) is using ${stateDir}; wait for it or end it`);
+    writeFileSync(lock, String(process.pid));
+  }
+  process.on('exit', () => rmSync(lock, { force: true }));
 }
 
 async function main() {
+  lockRunDir();
   const setupStarted = Date.now();
   try {
     const setup = ensureSetup();
@@ -129,69 +119,83 @@ async function main() {
   mkdirSync(stateDir, { recursive: true });
   mkdirSync(outputDir, { recursive: true });
 
-  const { vsix, id, version } = packageVsix();
+  const { vsix, id, version } = packageVsix(stateDir);
   say(`packaged ${vsix}`);
-  run('the e2e suite build', process.execPath, [join(root, 'scripts', 'build-e2e.mjs')], { cwd: root });
-  const suiteFile = join(cacheDir, 'suite', 'index.cjs');
+  const suiteFile = buildSuite();
   const extensionsDir = join(stateDir, 'extensions');
   installExtension(stateDir, vsix, extensionsDir);
   const extensionFolder = join(extensionsDir, `${id}-${version}`);
   if (!existsSync(join(extensionFolder, 'package.json'))) throw new Error(`the VSIX did not install to ${extensionFolder} (found: ${readdirSync(extensionsDir).join(', ')})`);
   say(`installed ${id}@${version} from the VSIX into ${extensionsDir}`);
-  let ok = true;
-  for (const phase of phases()) {
-    const dir = join(stateDir, phase.name);
-    const workspace = makeWorkspace(dir);
+  // Two code-servers side by side (trusted, untrusted), each with its own workspace and
+  // browser. The UI checks use the trusted one, in a window of their own, once the shorter
+  // untrusted suite has finished, so the two cores are never asked for three workbenches.
+  // `--grep TEXT` runs only the matching tests, in the trusted workbench.
+  const grep = grepArg();
+  const [trusted, untrusted] = await Promise.all([
+    startPhase('trusted', false, grep ?? '@untrusted', grep === undefined),
+    grep === undefined ? startPhase('untrusted', true, '@untrusted', false) : null,
+  ]);
+  const outcomes = await Promise.all([
+    runPhaseSuite(trusted, extensionFolder, suiteFile),
+    (async () => {
+      const untrustedOk = !untrusted || await runPhaseSuite(untrusted, extensionFolder, suiteFile);
+      return untrustedOk && (process.argv.includes('--no-ui') || await runUi(trusted));
+    })(),
+  ]);
+  const ok = outcomes.every(Boolean);
+  await cleanup();
+  clearTimeout(watchdog);
+  say(`run after set-up: ${secs(runStarted)} s; total ${secs(started)} s`);
+  console.log(ok ? 'e2e: PASS' : 'e2e: FAIL');
+  process.exit(ok ? 0 : 1);
+
+  /** A code-server whose suite run is filtered by mocha's grep (inverted: all but the matches). */
+  async function startPhase(name, untrustedWorkspace, grepText, invert) {
+    const dir = join(stateDir, name);
     const resultsFile = join(dir, 'suite-results.json');
     const server = await startCodeServer({
       stateDir: dir,
       extensionsDir,
       port: await freePort(),
-      untrusted: phase.untrusted,
-      env: { SPTLS_E2E_RESULTS: resultsFile, SPTLS_E2E_ROOT: root, SPTLS_E2E_EXTENSIONS_DIR: extensionsDir, SPTLS_E2E_GREP: phase.grep, SPTLS_E2E_INVERT: phase.invert ? '1' : '0' },
+      untrusted: untrustedWorkspace,
+      env: suiteEnv({ resultsFile, extensionsDir, grep: grepText, invert }),
     });
     cleanups.push(() => server.stop());
-    say(`${phase.name}: code-server listening on ${server.url}`);
-
-    const suiteStarted = Date.now();
-    const { code, results } = await runSuite(server, workspace, extensionFolder, suiteFile, resultsFile, phase.name);
-    say(`${phase.name}: suite exit ${code}, ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${secs(suiteStarted)} s)`);
-    for (const f of results.failed) console.error(`  failed: ${f}`);
-    if (results.passes === 0) console.error(`e2e: the ${phase.name} suite reported no passing test`);
-    let phaseOk = code === 0 && results.failures === 0 && results.passes > 0;
-
-    if (phase.ui) {
-      const uiStarted = Date.now();
-      const context = await launchBrowser(join(phase.name, 'profile-ui'));
-      const checks = await runUiChecks({ context, server, workspace, outputDir, repoRoot: root, log: say });
-      const failed = checks.filter((c) => !c.ok);
-      for (const c of checks) console.log(`  ui ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.error}`}`);
-      say(`ui: ${checks.length - failed.length} passed, ${failed.length} failed (${secs(uiStarted)} s); screenshots in ${outputDir}`);
-      phaseOk &&= failed.length === 0 && checks.length > 0;
-    }
-    if (!phaseOk) console.error(`e2e: ${phase.name}: code-server log ${server.logFile} ends with:\n${logTail(server.logFile, 30)}`);
-    ok &&= phaseOk;
-    await cleanup();
+    say(`${name}: code-server listening on ${server.url}`);
+    return { name, dir, server, resultsFile };
   }
-  clearTimeout(watchdog);
-  say(`run after set-up: ${secs(runStarted)} s; total ${secs(started)} s`);
-  console.log(ok ? 'e2e: PASS' : 'e2e: FAIL');
-  process.exit(ok ? 0 : 1);
 }
 
-/**
- * One code-server per workspace-trust state: the trusted one runs the suite (less the
- * @untrusted part) and the UI checks; the untrusted one runs the @untrusted part.
- * `--grep TEXT` runs only the matching tests, in the trusted workbench.
- */
-function phases() {
+/** The suite in one phase's extension host; true when it reported passes and no failure. */
+async function runPhaseSuite(phase, extensionFolder, suiteFile) {
+  const suiteStarted = Date.now();
+  const workspace = makeWorkspace(join(phase.dir, 'suite-workspace'));
+  const { code, results } = await runSuite(phase, workspace, extensionFolder, suiteFile);
+  say(`${phase.name}: suite exit ${code}, ${results.passes} passing, ${results.failures} failing, ${results.pending} pending (${secs(suiteStarted)} s)`);
+  for (const f of results.failed) console.error(`  ${phase.name}| failed: ${f}`);
+  if (results.passes === 0) console.error(`e2e: the ${phase.name} suite reported no passing test`);
+  const { ok } = results;
+  if (!ok) console.error(`e2e: ${phase.name}: code-server log ${phase.server.logFile} ends with:\n${logTail(phase.server.logFile, 30)}`);
+  return ok;
+}
+
+async function runUi(phase) {
+  const uiStarted = Date.now();
+  const context = await launchBrowser(join(phase.name, 'profile-ui'));
+  const workspace = makeWorkspace(join(phase.dir, 'ui-workspace'));
+  const checks = await runUiChecks({ context, server: phase.server, workspace, outputDir, repoRoot: root, log: say });
+  const failed = checks.filter((c) => !c.ok);
+  for (const c of checks) console.log(`  ui ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}${c.ok ? '' : `: ${c.error}`}`);
+  say(`ui: ${checks.length - failed.length} passed, ${failed.length} failed (${secs(uiStarted)} s); screenshots in ${outputDir}`);
+  const ok = failed.length === 0 && checks.length > 0;
+  if (!ok) console.error(`e2e: ui: code-server log ${phase.server.logFile} ends with:\n${logTail(phase.server.logFile, 30)}`);
+  return ok;
+}
+
+function grepArg() {
   const i = process.argv.indexOf('--grep');
-  const ui = !process.argv.includes('--no-ui');
-  if (i > 0) return [{ name: 'trusted', untrusted: false, grep: process.argv[i + 1] ?? '', invert: false, ui }];
-  return [
-    { name: 'trusted', untrusted: false, grep: '@untrusted', invert: true, ui },
-    { name: 'untrusted', untrusted: true, grep: '@untrusted', invert: false, ui: false },
-  ];
+  return i > 0 ? process.argv[i + 1] ?? '' : undefined;
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => { void fail(`stopped by ${signal}`); });

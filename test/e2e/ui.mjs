@@ -142,7 +142,10 @@ export async function runUiChecks({ context, server, workspace, outputDir, repoR
     await page.locator('.quick-input-list .monaco-list-row', { hasText: command.title }).first().waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.tab', { hasText: `Topology: ${file}` }).first().waitFor();
-    await page.locator('iframe.webview').first().waitFor();
+    // the webview's content sits in an inner frame; the diagram is drawn once the extension posts the model
+    const view = page.frameLocator('iframe.webview').first().frameLocator('iframe#active-frame');
+    await view.locator('#diagram svg').first().waitFor();
+    await view.locator('#diagram', { hasText: 'NODE1' }).waitFor();
     await screenshot('diagram');
   });
   return checks;

@@ -26,7 +26,7 @@ async function contributedCommand(ext: vscode.Extension<unknown>, title: string)
 }
 
 function sptls(args: string[]): void {
-  execFileSync(process.execPath, [join(e2eEnv().repoRoot, 'bin', 'sptls.cjs'), ...args], { encoding: 'utf8' });
+  execFileSync(process.execPath, [join(e2eEnv().repoRoot, 'bin', 'sptls.cjs'), ...args], { stdio: 'pipe' });
 }
 
 /** Every file under `dir`, as sorted relative paths. */
@@ -87,20 +87,23 @@ suite('sptls commands in a trusted workspace', () => {
     assert.equal(vscode.workspace.isTrusted, true, 'the runner starts this code-server with workspace trust off, so the folder is trusted');
   });
 
+  // The key database test builds on the PKI this test issued (command) and the CLI's
+  // reference copy of it: issuing production.sptls twice more would only cost time.
+  let topology: vscode.Uri;
+  let reference: string;
+
+  suiteTeardown(() => { if (reference) rmSync(reference, { recursive: true, force: true }); });
+
   test('"Issue certificates" writes the PKI that sptls issue writes', async () => {
     const command = await contributedCommand(ext, 'Issue certificates');
-    const uri = topologyIn('issue', readFileSync(join(workspaceDir(), 'production.sptls'), 'utf8'));
-    await vscode.commands.executeCommand(command, uri);
-    const pki = join(workspaceDir(), 'issue', 'pki');
-    const reference = mkdtempSync(join(tmpdir(), 'sptls-e2e-issue-'));
-    try {
-      sptls(['issue', uri.fsPath, '--out', reference]);
-      const expected = filesUnder(reference);
-      assert.ok(expected.length > 10, `sptls issue wrote ${expected.length} files`);
-      assert.deepEqual(filesUnder(pki), expected);
-    } finally {
-      rmSync(reference, { recursive: true, force: true });
-    }
+    topology = topologyIn('pki', readFileSync(join(workspaceDir(), 'production.sptls'), 'utf8'));
+    await vscode.commands.executeCommand(command, topology);
+    reference = mkdtempSync(join(tmpdir(), 'sptls-e2e-pki-'));
+    sptls(['issue', topology.fsPath, '--out', reference]);
+    const expected = filesUnder(reference);
+    assert.ok(expected.length > 10, `sptls issue wrote ${expected.length} files`);
+    const pki = join(workspaceDir(), 'pki', 'pki');
+    assert.deepEqual(filesUnder(pki), expected);
     const root = new X509Certificate(readFileSync(join(pki, 'ca', 'CorpRoot.crt.pem')));
     assert.match(root.subject, /CN=Example Corp Root CA/);
     assert.equal(statSync(join(pki, 'ca', 'CorpRoot.key.pem')).mode & 0o077, 0, 'CA key readable by its owner only');
@@ -108,20 +111,12 @@ suite('sptls commands in a trusted workspace', () => {
 
   test('"Build key databases" writes the key database folders that sptls keydb writes', async () => {
     const command = await contributedCommand(ext, 'Build key databases');
-    const uri = topologyIn('keydb', readFileSync(join(workspaceDir(), 'production.sptls'), 'utf8'));
-    sptls(['issue', uri.fsPath]);
-    await vscode.commands.executeCommand(command, uri);
-    const keydbs = join(workspaceDir(), 'keydb', 'pki', 'keydb');
-    const reference = mkdtempSync(join(tmpdir(), 'sptls-e2e-keydb-'));
-    try {
-      sptls(['issue', uri.fsPath, '--out', reference]);
-      sptls(['keydb', uri.fsPath, '--out', reference]);
-      const expected = filesUnder(join(reference, 'keydb'));
-      assert.ok(expected.some((f) => f.startsWith('SPHUB/')), `sptls keydb built SPHUB (${expected.length} files)`);
-      assert.deepEqual(filesUnder(keydbs), expected);
-    } finally {
-      rmSync(reference, { recursive: true, force: true });
-    }
+    assert.ok(topology && reference, 'needs the PKI of the "Issue certificates" test');
+    await vscode.commands.executeCommand(command, topology);
+    sptls(['keydb', topology.fsPath, '--out', reference]);
+    const expected = filesUnder(join(reference, 'keydb'));
+    assert.ok(expected.some((f) => f.startsWith('SPHUB/')), `sptls keydb built SPHUB (${expected.length} files)`);
+    assert.deepEqual(filesUnder(join(workspaceDir(), 'pki', 'pki', 'keydb')), expected);
   });
 
   test('"Test handshake" reaches an openssl s_server presenting the issued certificate and trusts it', async () => {
