@@ -92,6 +92,29 @@ export function decodeCertificate(der: Uint8Array): CertificateFacts {
   return facts;
 }
 
+export interface SignatureAlgorithm {
+  oid: string;
+  /** OpenSSL's name (sha256WithRSAEncryption, ecdsa-with-SHA384, ED25519…), or the OID when unknown. */
+  name: string;
+  /** The digest inside: md5, sha1, sha256…; 'intrinsic' for EdDSA; 'unknown'. */
+  hash: string;
+}
+
+/**
+ * The signature algorithm of a certificate, from the outer AlgorithmIdentifier of its DER
+ * (Node's X509Certificate does not expose it). Never throws.
+ */
+export function signatureAlgorithmOf(der: Uint8Array): SignatureAlgorithm {
+  try {
+    const sigAlg = children(parseDer(Buffer.from(der)), 'Certificate')[1];
+    if (!sigAlg) return { oid: '', name: 'unreadable', hash: 'unknown' };
+    const { signatureAlgorithm, signatureHash } = signatureOf(sigAlg);
+    return { oid: readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm'), name: signatureAlgorithm, hash: signatureHash };
+  } catch {
+    return { oid: '', name: 'unreadable', hash: 'unknown' };
+  }
+}
+
 function signatureOf(sigAlg: Asn1): { signatureAlgorithm: string; signatureHash: string } {
   const o = readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm');
   const info = SIGNATURE_ALGORITHM_INFO[o];
