@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completion } from '../../server/src/lsp/features/completion.ts';
-import { withCursor } from '../support/cursor.ts';
+import { withCursor } from '../support/markers.ts';
 import { analyzeText } from './helpers.ts';
 
 const BASE = `ca Root
