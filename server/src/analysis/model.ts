@@ -62,8 +62,7 @@ export interface Link {
   status: LinkStatus;
   scenario: Scenario | null;
   /** First occurrence of each connection-block property. */
-  props: Map<string, Property>;
-  ignored: Property[];
+  props: ReadonlyMap<string, Property>;
 }
 
 export interface Model {
@@ -161,26 +160,31 @@ function collectReferences(entity: Entity, out: Reference[]): void {
   }
 }
 
+const NO_PROPERTIES: ReadonlyMap<string, Property> = new Map();
+
 function link(connection: Connection, index: number, byName: Map<string, Entity>, references: Reference[]): Link {
   references.push({ value: connection.from, role: 'connection-end', owner: null });
   if (connection.to) references.push({ value: connection.to, role: 'connection-end', owner: null });
   const from = byName.get(connection.from.text) ?? null;
   const to = connection.to ? byName.get(connection.to.text) ?? null : null;
   const tls = connection.protocol?.text !== 'plain';
-  const props = new Map<string, Property>();
-  const ignored: Property[] = [];
-  for (const p of connection.block?.properties ?? []) {
-    if (props.has(p.name)) ignored.push(p);
-    else props.set(p.name, p);
+  let props = NO_PROPERTIES;
+  if (connection.block && connection.block.properties.length > 0) {
+    const own = new Map<string, Property>();
+    for (const p of connection.block.properties) if (!own.has(p.name)) own.set(p.name, p);
+    props = own;
   }
-  const base = { connection, index, from, to, tls, props, ignored };
-  if (!from || !to) return { ...base, status: 'unresolved', scenario: null };
-  if (connection.from.text === connection.to!.text) return { ...base, status: 'self', scenario: null };
-  const scenario = scenarioFor(from.kind, to.kind) ?? null;
-  if (!scenario) return { ...base, status: 'unsupported', scenario };
-  if (to.kind === 'db2') return { ...base, status: tls ? 'tls-to-db2' : 'db2-plain', scenario };
-  if (to.kind === 'ldap' && !tls) return { ...base, status: 'ldap-plain', scenario };
-  return { ...base, status: 'checked', scenario };
+  let status: LinkStatus = 'checked';
+  let scenario: Scenario | null = null;
+  if (!from || !to) status = 'unresolved';
+  else if (connection.from.text === connection.to!.text) status = 'self';
+  else {
+    scenario = scenarioFor(from.kind, to.kind) ?? null;
+    if (!scenario) status = 'unsupported';
+    else if (to.kind === 'db2') status = tls ? 'tls-to-db2' : 'db2-plain';
+    else if (to.kind === 'ldap' && !tls) status = 'ldap-plain';
+  }
+  return { connection, index, from, to, tls, status, scenario, props };
 }
 
 /** Does this declaration hold a certificate another component could trust? */

@@ -11,9 +11,10 @@ export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVer
   const chain = chains.of(to);
   if (!chain) return { kind: 'unknown', reason: `${to.name} has no certificate` };
   if (chain.broken) return { kind: 'unknown', reason: `the chain of ${to.name}'s certificate cannot be built` };
-  const trusted = new Set(from.trusts.map((v) => v.text));
-  if (trusted.has(to.name)) return { kind: 'trusted', via: to };
-  if (chain.root && trusted.has(chain.root.name)) return { kind: 'trusted', via: chain.root };
+  // Trust lists are short: a scan beats building a set per connection.
+  const trusts = (name: string) => from.trusts.some((v) => v.text === name);
+  if (trusts(to.name)) return { kind: 'trusted', via: to };
+  if (chain.root && trusts(chain.root.name)) return { kind: 'trusted', via: chain.root };
   if (chain.root === to) {
     return { kind: 'untrusted', reason: `${to.name} presents a self-signed certificate.`, needs: `${to.name}'s own certificate`, suggestion: to.name };
   }
@@ -25,7 +26,7 @@ export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVer
       suggestion: to.name,
     };
   }
-  const intermediates = chain.cas.filter((c) => c !== chain.root && trusted.has(c.name)).map((c) => c.name);
+  const intermediates = chain.cas.filter((c) => c !== chain.root && trusts(c.name)).map((c) => c.name);
   const path = chain.cas.map((c) => c.name).join(' → ');
   const reason = intermediates.length
     ? `${to.name}'s certificate chains ${path}; trusting the intermediate ${intermediates.join(', ')} is not enough.`

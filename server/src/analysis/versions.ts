@@ -23,10 +23,19 @@ export interface TlsRange {
   empty: boolean;
 }
 
+// Thousands of components share a handful of product levels.
+const predates = new Map<string, boolean>();
+
 /** Levels below this cannot enable TLS 1.3. */
 export function predatesTls13(e: Entity): boolean {
   const v = e.props.get('version')?.values[0]?.text;
-  return v !== undefined && compareVersions(v, TLS13_SINCE) < 0;
+  if (v === undefined) return false;
+  let r = predates.get(v);
+  if (r === undefined) {
+    r = compareVersions(v, TLS13_SINCE) < 0;
+    if (predates.size < 1000) predates.set(v, r);
+  }
+  return r;
 }
 
 /**

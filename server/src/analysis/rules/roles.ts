@@ -3,7 +3,10 @@ import type { Entity, Link } from '../model.ts';
 import type { RuleContext } from './context.ts';
 
 export function checkLanFree({ model, report }: RuleContext): void {
-  // Servers each storage agent connects to, and servers each client opens TLS sessions to.
+  const lanFree = model.links.filter((l) => l.status === 'checked' && l.tls && l.from!.kind === 'client' && l.to!.kind === 'storage-agent');
+  if (lanFree.length === 0) return;
+  // Servers each storage agent connects to, and servers each LAN-free client opens TLS sessions to.
+  const clients = new Set(lanFree.map((l) => l.from!));
   const agentServers = new Map<Entity, Set<Entity>>();
   const clientServers = new Map<Entity, Set<Entity>>();
   const add = (m: Map<Entity, Set<Entity>>, k: Entity, v: Entity) => {
@@ -14,10 +17,9 @@ export function checkLanFree({ model, report }: RuleContext): void {
   for (const l of model.links) {
     if (l.status !== 'checked' || l.to!.kind !== 'server') continue;
     if (l.from!.kind === 'storage-agent') add(agentServers, l.from!, l.to!);
-    if (l.from!.kind === 'client' && l.tls) add(clientServers, l.from!, l.to!);
+    if (l.tls && clients.has(l.from!)) add(clientServers, l.from!, l.to!);
   }
-  for (const l of model.links) {
-    if (l.status !== 'checked' || !l.tls || l.from!.kind !== 'client' || l.to!.kind !== 'storage-agent') continue;
+  for (const l of lanFree) {
     const client = l.from!;
     const agent = l.to!;
     const servers = agentServers.get(agent) ?? new Set<Entity>();

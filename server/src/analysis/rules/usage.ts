@@ -1,28 +1,32 @@
 // unused-trust and unused-ca: hints about trust nobody needs.
+import type { Value } from '../../../../grammar/src/index.ts';
 import { holdsCertificate, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 
 export function checkUsage({ model, chains, report }: RuleContext): void {
-  // What each initiator's trust list must hold for its TLS sessions: the responder or any CA on its chain.
-  const needed = new Map<Entity, Set<string>>();
+  // A trust entry is needed when a TLS session of its component goes to that entry, or to a
+  // component whose chain holds it. Chains are few (one per responder), so their names are
+  // collected once per responder and each session marks the entries it uses.
+  const chainNames = new Map<Entity, Set<string>>();
+  const used = new Set<Value>();
   for (const l of model.links) {
-    if (l.status !== 'checked' || !l.tls) continue;
-    let set = needed.get(l.from!);
-    if (!set) needed.set(l.from!, (set = new Set()));
-    set.add(l.to!.name);
-    const chain = chains.of(l.to!);
-    for (const ca of chain?.cas ?? []) set.add(ca.name);
-    if (chain?.root) set.add(chain.root.name);
+    if (l.status !== 'checked' || !l.tls || l.from!.trusts.length === 0) continue;
+    let names = chainNames.get(l.to!);
+    if (!names) {
+      const chain = chains.of(l.to!);
+      names = new Set([l.to!.name, ...(chain?.cas ?? []).map((c) => c.name), ...(chain?.root ? [chain.root.name] : [])]);
+      chainNames.set(l.to!, names);
+    }
+    for (const v of l.from!.trusts) if (names.has(v.text)) used.add(v);
   }
   const trusted = new Set<string>();
   for (const e of model.entities) {
     if (!e.isFirst) continue;
-    const mine = needed.get(e);
     for (const v of e.trusts) {
       trusted.add(v.text);
       const target = model.byName.get(v.text);
       if (!target || !holdsCertificate(target)) continue; // unknown-reference / wrong-reference-kind already
-      if (!mine?.has(v.text)) {
+      if (!used.has(v)) {
         report('unused-trust', v, `${e.name} opens no TLS session that needs ${v.text}; the trusted certificate can go. Remove '${v.text}' from its trusts.`, { initiator: e.name, trust: v.text });
       }
     }
