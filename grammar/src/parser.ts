@@ -52,7 +52,7 @@ class SptlsParser extends CstParser {
   private certificateDepth = 0;
 
   constructor() {
-    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 2, errorMessageProvider: messages });
+    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 1, errorMessageProvider: messages });
     this.performSelfAnalysis();
   }
 
