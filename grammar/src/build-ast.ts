@@ -71,9 +71,8 @@ export class AstBuilder {
     }
   }
 
-  finishFile(comments: IToken[], tokens: IToken[]): SptlsFile {
+  finishFile(comments: IToken[], last: IToken | undefined): SptlsFile {
     const statements = this.statements.sort((a, b) => a.start - b.start);
-    const last = tokens[tokens.length - 1];
     return {
       statements,
       comments: comments.map((t): Comment => ({ text: t.image, start: t.startOffset, end: tokenEnd(t) })),

@@ -15,6 +15,7 @@ export function parse(text: string): ParseResult {
   try {
     const lexed = tokenize(source);
     builder.addLexErrors(lexed.errors);
+    const last = lexed.tokens[lexed.tokens.length - 1];
     // Statements are parsed one at a time: Chevrotain's in-repetition recovery recurses
     // once per error, so a whole file with thousands of errors would exhaust the stack.
     // A statement always starts at a kind keyword or at `name ->`, which never occur
@@ -30,7 +31,7 @@ export function parse(text: string): ParseResult {
         builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
       }
     }
-    const ast = builder.finishFile(lexed.comments, lexed.tokens);
+    const ast = builder.finishFile(lexed.comments, last);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
   } catch (e) {

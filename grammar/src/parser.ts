@@ -188,17 +188,21 @@ export interface StatementChunk {
   next: IToken | undefined;
 }
 
-/** Splits the token vector before every token that can only start a statement. */
-export function statementChunks(tokens: IToken[]): StatementChunk[] {
-  const chunks: StatementChunk[] = [];
+/**
+ * Splits the token vector before every token that can only start a statement. Chunks are
+ * made one at a time and the vector's slots are cleared behind them, so the tokens of
+ * statements already turned into AST can be collected while the rest is parsed.
+ */
+export function* statementChunks(tokens: IToken[]): Generator<StatementChunk> {
   let start = 0;
   for (let i = 1; i <= tokens.length; i++) {
     if (i === tokens.length || statementStarts.has(tokens[i]!.tokenTypeIdx)) {
-      chunks.push({ tokens: tokens.slice(start, i), next: tokens[i] });
+      const chunk = tokens.slice(start, i);
+      tokens.fill(undefined as unknown as IToken, start, i);
+      yield { tokens: chunk, next: tokens[i] };
       start = i;
     }
   }
-  return chunks;
 }
 
 export function isEof(token: IToken): boolean {

@@ -2,7 +2,7 @@
 // resolved references and classified connections. Built once per text version and
 // read by every rule and editor feature; it reports nothing itself.
 import type { Block, Connection, Declaration, Kind, Property, SptlsFile, Value } from '../../../grammar/src/index.ts';
-import { PROPERTIES, scenarioFor, type Scenario } from './product.ts';
+import { isApplicable, scenarioFor, type Scenario } from './product.ts';
 
 export interface CertificateSpec {
   /** The `certificate` property (its keyword anchors shared-certificate). */
@@ -99,7 +99,7 @@ function declare(decl: Declaration, index: number, isFirst: boolean): Entity {
     props: new Map(), ignored: [], trusts: [], certificate: null,
   };
   for (const p of decl.block?.properties ?? []) {
-    if (!PROPERTIES[p.name]?.kinds.includes(decl.kind)) {
+    if (!isApplicable(p.name, decl.kind)) {
       entity.ignored.push({ property: p, reason: 'not-applicable' });
       continue;
     }

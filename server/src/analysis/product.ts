@@ -113,6 +113,13 @@ export const PROPERTIES: Record<string, PropertyFacts> = {
   file: { kinds: ['ca'], summary: 'An existing CA certificate (PEM/ARM); its key is held elsewhere.' },
 };
 
+const applicable = new Map(Object.entries(PROPERTIES).map(([name, facts]) => [name, new Set<Kind>(facts.kinds)]));
+
+/** Does `property` mean something for `kind` (spec §4.1)? */
+export function isApplicable(property: string, kind: Kind): boolean {
+  return applicable.get(property)?.has(kind) ?? false;
+}
+
 export const CERTIFICATE_PROPERTY_FACTS: Record<string, string> = {
   key: 'Key of the certificate: `rsa N` (default 2048) or `ec p256|p384`.',
   valid: 'Lifetime of the certificate (default 825 days).',

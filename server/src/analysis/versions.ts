@@ -1,6 +1,6 @@
 // Product levels and TLS protocol ranges (spec §4.1 defaults, §5.1 "Versions").
 import type { Entity } from './model.ts';
-import { PROPERTIES, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
+import { isApplicable, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
 
 /** Compares dotted versions part by part, missing parts being 0. */
 export function compareVersions(a: string, b: string): number {
@@ -56,7 +56,7 @@ export function tlsRange(e: Entity): TlsRange | null {
 const ranges = new WeakMap<Entity, TlsRange | null>();
 
 function computeTlsRange(e: Entity): TlsRange | null {
-  if (!PROPERTIES['tls-min']!.kinds.includes(e.kind)) return null;
+  if (!isApplicable('tls-min', e.kind)) return null;
   const declaredMin = e.props.get('tls-min')?.values[0]?.text;
   const declaredMax = e.props.get('tls-max')?.values[0]?.text;
   const min: TlsVersion = declaredMin && isTlsVersion(declaredMin) ? declaredMin : '1.2';

@@ -8,12 +8,14 @@ import { article, describe, keydbOf, type RuleContext } from './context.ts';
 
 export function checkConnections(ctx: RuleContext): void {
   const { model, report } = ctx;
-  const seenPairs = new Set<string>();
+  // initiator index × entity count + responder index: a number per pair, no string building.
+  const seenPairs = new Set<number>();
+  const width = model.entities.length;
   const missingReported = new Set<Entity>();
   for (const link of model.links) {
     const c = link.connection;
     if (link.from && link.to) {
-      const pair = `${link.from.name}\u0000${link.to.name}`;
+      const pair = link.from.index * width + link.to.index;
       if (seenPairs.has(pair)) {
         report('duplicate-connection', c, `${link.from.name} -> ${link.to.name} is declared again; both are checked. Remove one of them.`);
       }
