@@ -59,17 +59,14 @@ function where(ref: Reference): string {
 }
 
 function wrongKind(ref: Reference, target: Entity): string {
-  switch (ref.role) {
-    case 'trusts':
-      return `${target.name} is ${article(target.kind)} ${target.kind} without a certificate, so there is nothing of it to install as trusted in ${ref.owner?.name ?? 'this'}'s key database. Trust a ca, or give ${target.name} a certificate.`;
-    case 'signed-by':
-    case 'certificate-signed-by':
-      return `${target.name} is ${article(target.kind)} ${target.kind}, not a ca: only a ca can sign. Declare a ca and name it here.`;
-    case 'spoke-of':
-      return `${target.name} is ${article(target.kind)} ${target.kind}: a spoke is managed by a hub server. Name a server that is declared with 'hub'.`;
-    case 'connection-end':
-      return '';
+  if (ref.role === 'trusts') {
+    return `${target.name} is ${article(target.kind)} ${target.kind} without a certificate, so there is nothing of it to install as trusted in ${ref.owner?.name ?? 'this'}'s key database. Trust a ca, or give ${target.name} a certificate.`;
   }
+  if (ref.role === 'spoke-of') {
+    return `${target.name} is ${article(target.kind)} ${target.kind}: a spoke is managed by a hub server. Name a server that is declared with 'hub'.`;
+  }
+  // signed-by and certificate signed-by; a connection end fits any kind.
+  return `${target.name} is ${article(target.kind)} ${target.kind}, not a ca: only a ca can sign. Declare a ca and name it here.`;
 }
 
 /** CAs whose signed-by links come back to them, each reported at its own signed-by. */
