@@ -1,13 +1,17 @@
-// Inputs the PKI commands (issue, keydb) share: the one topology FILE and a secret named by
-// an environment variable (secrets never come from the command line, where ps shows them).
+// Inputs the commands share: a topology FILE read with one error form, and a secret named
+// by an environment variable (secrets never come from the command line, where ps shows them).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { flag, UsageError, type CliIO, type ParsedArgs } from './io.ts';
 
-/** The topology file's absolute path and text; a message on stderr and undefined when unreadable. */
+/** The topology FILE (the one positional argument): its absolute path and text, or undefined as readTopologyFile. */
 export function readTopologyArg(parsed: ParsedArgs, io: CliIO, command: string): { path: string; text: string } | undefined {
   if (parsed.positional.length !== 1) throw new UsageError('expected exactly one topology FILE');
-  const file = parsed.positional[0]!;
+  return readTopologyFile(parsed.positional[0]!, io, command);
+}
+
+/** A topology file's absolute path and text; a one-line message on stderr and undefined when unreadable. */
+export function readTopologyFile(file: string, io: CliIO, command: string): { path: string; text: string } | undefined {
   const path = resolve(io.cwd, file);
   try {
     return { path, text: readFileSync(path, 'utf8') };

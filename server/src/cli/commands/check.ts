@@ -1,5 +1,5 @@
 // `sptls check FILE|DIR... [--format text|json] [--now ISO-DATE]` (spec §6).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyze } from '../../analysis/engine.ts';
 import type { Diagnostic } from '../../analysis/diagnostic.ts';
@@ -9,6 +9,7 @@ import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { defaultPkiDir } from '../../pki/issue/run.ts';
 import { loadIssuedPki } from '../../pki/provision/issued.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import { readTopologyFile } from '../topology-input.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls check FILE|DIR... [--format text|json] [--now ISO-DATE] [--keydbs DIR]
@@ -87,16 +88,10 @@ export const checkCommand: Command = {
     let warnings = 0;
     const report: Array<{ path: string; diagnostics: ReturnType<typeof jsonDiagnostic>[] }> = [];
     for (const path of files) {
-      const full = resolve(io.cwd, path);
-      let text: string;
-      try {
-        text = readFileSync(full, 'utf8');
-      } catch (e) {
-        io.err(`sptls check: ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-        ioError = true;
-        continue;
-      }
-      const analysis = analyze(text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
+      const input = readTopologyFile(path, io, 'check');
+      if (!input) { ioError = true; continue; }
+      const full = input.path;
+      const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
       let found = analysis.diagnostics;
       if (keyDbSource) {
         const pki = loadIssuedPki(defaultPkiDir(full));

@@ -1,13 +1,13 @@
 // `sptls diagram FILE --format svg|dot|mermaid [--out F] [--expand GROUP…] [--no-chains]`:
 // the topology diagram of one file (docs/diagram.md).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { analyze } from '../../analysis/engine.ts';
 import { DEFAULT_COLLAPSE_AT, DIAGRAM_FORMATS, renderDiagram, type DiagramFormat } from '../../diagram/index.ts';
 import { nodeFileSink, type FileSink } from '../../pki/fs/file-sink.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
 
 const help = `Usage: sptls diagram FILE [--format svg|dot|mermaid] [--out F] [--expand GROUP…]
@@ -62,16 +62,9 @@ export const diagramCommand: Command = {
     const expand = (parsed.flags.get('expand') ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
     const now = parseNow(flag(parsed, 'now'));
 
-    const path = parsed.positional[0]!;
-    const full = resolve(io.cwd, path);
-    let text: string;
-    try {
-      text = readFileSync(full, 'utf8');
-    } catch (e) {
-      io.err(`sptls diagram: ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-      return EXIT_USAGE;
-    }
-    const analysis = analyze(text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
+    const input = readTopologyFile(parsed.positional[0]!, io, 'diagram');
+    if (!input) return EXIT_USAGE;
+    const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(input.path)), ...(now ? { now } : {}) });
     const rendered = await renderDiagram(analysis, { format, collapseAt, expand, chains: !parsed.flags.has('no-chains') });
 
     const groups = rendered.model.groups;

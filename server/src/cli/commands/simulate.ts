@@ -1,6 +1,6 @@
 // `sptls simulate FILE`: rehearses every TLS connection of a topology on 127.0.0.1 and
 // sets what the handshakes show against what the rules predict.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
 import { analyzeTopology, defaultPkiDir } from '../../pki/issue/run.ts';
@@ -8,7 +8,8 @@ import {
   countRows, pkiFromDir, renderSimulationJson, renderSimulationText, simulate, temporaryPki, type RehearsalPki,
 } from '../../simulate/index.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
-import { EXIT_FINDINGS, EXIT_OK, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
 
 const help = `Usage: sptls simulate FILE [--pki DIR] [--java] [--format text|json] [--timeout MS] [--now ISO-DATE]
@@ -89,14 +90,10 @@ export function makeSimulateCommand(prober: HandshakeProber): Command {
       }
 
       const file = args.positional[0]!;
-      const path = resolve(io.cwd, file);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (e) {
-        throw new UsageError(`cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-      }
-      const analysis = analyzeTopology(path, text, now);
+      const input = readTopologyFile(file, io, 'simulate');
+      if (!input) return EXIT_USAGE;
+      const { path } = input;
+      const analysis = analyzeTopology(path, input.text, now);
       const pkiFlag = flag(args, 'pki');
       let pki: RehearsalPki;
       if (pkiFlag !== undefined) {
