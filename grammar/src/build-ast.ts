@@ -33,10 +33,16 @@ function toValue(t: IToken): Value {
   return { kind, text: kind === 'string' ? stringText(t.image) : t.image, start: t.startOffset, end: tokenEnd(t) };
 }
 
-/** Appends the real tokens of a CST child list (recovery-inserted ones never become values). */
-function take(into: IToken[], list: IToken[] | undefined): void {
+/** Appends the real tokens of a CST child list as values (recovery-inserted ones never become values). */
+function take(into: Value[], list: IToken[] | undefined): void {
   if (!list) return;
-  for (let i = 0; i < list.length; i++) if (isReal(list[i]!)) into.push(list[i]!);
+  for (let i = 0; i < list.length; i++) if (isReal(list[i]!)) into.push(toValue(list[i]!));
+}
+
+/** Properties come grouped by rule alternative only after recovery; usually they are in order already. */
+function isSorted(items: Array<{ start: number }>): boolean {
+  for (let i = 1; i < items.length; i++) if (items[i]!.start < items[i - 1]!.start) return false;
+  return true;
 }
 
 function firstToken(children: CstNode['children'], key: string): IToken | undefined {
@@ -138,7 +144,7 @@ export class AstBuilder {
       if (misplaced) this.errors.push({ message: misplaced, start: prop.nameSpan.start, end: prop.nameSpan.end });
       else properties.push(prop);
     }
-    properties.sort((a, b) => a.start - b.start);
+    if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
     if (close) end = tokenEnd(close);
     return { properties, closed: close !== undefined, start: open ? open.startOffset : end, end };
   }
@@ -147,7 +153,7 @@ export class AstBuilder {
     // Each alternative of the `property` rule has its own head key, and its values come in
     // a fixed order, so the tokens are read by name: cheaper than walking every child key.
     const c = node.children as Record<string, IToken[] | undefined>;
-    const values: IToken[] = [];
+    const values: Value[] = [];
     let head: IToken | undefined;
     if ((head = c['StringPropKeyword']?.[0])) take(values, c['StringLiteral']);
     else if ((head = c['KW_trusts']?.[0])) take(values, c['Identifier']);
@@ -168,16 +174,14 @@ export class AstBuilder {
     if (!head || !isReal(head)) return null;
     const name = head.image;
     if (values.length < (requiredValues[name] ?? 0)) return null;
-    if (name === 'certificate' && (values[0]?.image === 'signed-by' || values[0]?.image === 'file') && values.length < 2) return null;
+    if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
     const sub = (node.children['block'] as CstNode[] | undefined)?.[0];
     const block = sub ? this.block(sub, context === 'connection' ? 'connection' : 'certificate') : undefined;
-    const converted: Value[] = new Array(values.length);
-    for (let i = 0; i < values.length; i++) converted[i] = toValue(values[i]!);
-    const last = converted[converted.length - 1];
+    const last = values[values.length - 1];
     const property: Property = {
       name,
       nameSpan: { start: head.startOffset, end: tokenEnd(head) },
-      values: converted,
+      values,
       start: head.startOffset,
       end: block ? block.end : last ? last.end : tokenEnd(head),
     };

@@ -189,18 +189,21 @@ export interface StatementChunk {
 }
 
 /**
- * Splits the token vector before every token that can only start a statement. Chunks are
- * made one at a time and the vector's slots are cleared behind them, so the tokens of
- * statements already turned into AST can be collected while the rest is parsed.
+ * Splits the token vector into groups of up to `size` statements, cutting before tokens
+ * that can only start a statement. Groups are made one at a time and the vector's slots
+ * are cleared behind them, so the tokens of statements already turned into AST can be
+ * collected while the rest is parsed.
  */
-export function* statementChunks(tokens: IToken[]): Generator<StatementChunk> {
+export function* statementChunks(tokens: IToken[], size = 1): Generator<StatementChunk> {
   let start = 0;
+  let statements = 0;
   for (let i = 1; i <= tokens.length; i++) {
-    if (i === tokens.length || statementStarts.has(tokens[i]!.tokenTypeIdx)) {
+    if (i === tokens.length || (statementStarts.has(tokens[i]!.tokenTypeIdx) && ++statements >= size)) {
       const chunk = tokens.slice(start, i);
       tokens.fill(undefined as unknown as IToken, start, i);
       yield { tokens: chunk, next: tokens[i] };
       start = i;
+      statements = 0;
     }
   }
 }

@@ -48,8 +48,10 @@ export const Identifier = createToken({
  * A name followed by `->`: the start of a connection. Retyped after lexing so that a
  * bare name is never mistaken for the start of a statement during error recovery; a
  * stray name inside a block is skipped as part of the error instead of ending the block.
+ * It is not an Identifier: where a name is expected (`trusts A,` then `B -> S` on the
+ * next line, or `A -> B -> C`), the connection that follows wins.
  */
-export const ConnectionStart = createToken({ name: 'ConnectionStart', pattern: Lexer.NA, categories: [Identifier], label: 'a name' });
+export const ConnectionStart = createToken({ name: 'ConnectionStart', pattern: Lexer.NA, label: 'a name' });
 
 // Categories group keywords whose properties share a value shape, so the parser has
 // one alternative per shape instead of one per keyword (fewer lookahead branches).

@@ -4,6 +4,7 @@
 import type { Block, Connection, Declaration, Kind, Property, SptlsFile, Value } from '../../../grammar/src/index.ts';
 import { isApplicable, scenarioFor, type Scenario } from './product.ts';
 
+
 export interface CertificateSpec {
   /** The `certificate` property (its keyword anchors shared-certificate). */
   property: Property;
@@ -98,7 +99,7 @@ function declare(decl: Declaration, index: number, isFirst: boolean): Entity {
     decl, name: decl.name!.text, kind: decl.kind, index, isFirst,
     props: new Map(), ignored: [], trusts: [], certificate: null,
   };
-  for (const p of decl.block?.properties ?? []) {
+  for (const p of propertiesOf(decl.block)) {
     if (!isApplicable(p.name, decl.kind)) {
       entity.ignored.push({ property: p, reason: 'not-applicable' });
       continue;
@@ -129,7 +130,7 @@ function certificateSpec(property: Property): CertificateSpec {
     props: new Map(),
     sans: [],
   };
-  for (const p of property.block?.properties ?? []) {
+  for (const p of propertiesOf(property.block)) {
     if (p.name === 'san') for (const v of p.values) spec.sans.push(v);
     if (!spec.props.has(p.name)) spec.props.set(p.name, p);
   }
@@ -150,7 +151,7 @@ export function repeatedProperties(block: Block | null | undefined): Property[] 
 }
 
 function collectReferences(entity: Entity, out: Reference[]): void {
-  for (const p of entity.decl.block?.properties ?? []) {
+  for (const p of propertiesOf(entity.decl.block)) {
     if (p.name === 'trusts') for (const v of p.values) out.push({ value: v, role: 'trusts', owner: entity });
     else if (p.name === 'signed-by' && p.values[0]) out.push({ value: p.values[0], role: 'signed-by', owner: entity });
     else if (p.name === 'spoke-of' && p.values[0]) out.push({ value: p.values[0], role: 'spoke-of', owner: entity });
@@ -185,6 +186,14 @@ function link(connection: Connection, index: number, byName: Map<string, Entity>
     else if (to.kind === 'ldap' && !tls) status = 'ldap-plain';
   }
   return { connection, index, from, to, tls, status, scenario, props };
+}
+
+// Most blocks are absent; one shared empty list spares an allocation per `?? []`.
+const NO_PROPERTY_LIST: readonly Property[] = [];
+
+/** The properties of a block that may be absent. */
+export function propertiesOf(block: Block | null | undefined): readonly Property[] {
+  return block ? block.properties : NO_PROPERTY_LIST;
 }
 
 /** Does this declaration hold a certificate another component could trust? */

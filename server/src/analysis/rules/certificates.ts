@@ -3,16 +3,17 @@
 // hostname-mismatch.
 import type { Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
-import type { Entity } from '../model.ts';
+import { propertiesOf, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 import { ipVersion } from '../../pki/x509/ip.ts';
+
 
 const DAY_MS = 86_400_000;
 
 export function checkCertificateFiles(ctx: RuleContext): void {
   for (const e of ctx.model.entities) {
     // Every `file` is read and judged, counted or not: a broken file is worth knowing about.
-    for (const p of e.decl.block?.properties ?? []) {
+    for (const p of propertiesOf(e.decl.block)) {
       const file = p.name === 'file' ? p.values[0] : p.name === 'certificate' && p.values[0]?.text === 'file' ? p.values[1] : undefined;
       if (file) checkFile(ctx, e, file);
     }

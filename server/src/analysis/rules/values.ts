@@ -1,23 +1,24 @@
 // invalid-value, legacy-tls, tls-version-unsupported, weak-key (declared sizes), keydb-format.
 import type { Property } from '../../../../grammar/src/index.ts';
-import type { Entity } from '../model.ts';
+import { propertiesOf, type Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
 import { article, type RuleContext } from './context.ts';
+
 
 const MIN_RSA_BITS = 2048;
 
 export function checkValues(ctx: RuleContext): void {
   const { model } = ctx;
   for (const e of model.entities) {
-    for (const p of e.decl.block?.properties ?? []) {
+    for (const p of propertiesOf(e.decl.block)) {
       checkValue(ctx, p, 'declaration');
-      for (const q of p.block?.properties ?? []) checkValue(ctx, q, 'certificate');
+      for (const q of propertiesOf(p.block)) checkValue(ctx, q, 'certificate');
     }
     checkEffective(ctx, e);
   }
   for (const l of model.links) {
-    for (const p of l.connection.block?.properties ?? []) checkValue(ctx, p, 'connection');
+    for (const p of propertiesOf(l.connection.block)) checkValue(ctx, p, 'connection');
   }
 }
 
