@@ -84,22 +84,23 @@ export function buildModel(file: SptlsFile): Model {
   for (const st of file.statements) {
     if (st.type === 'connection') { connections.push(st); continue; }
     if (!st.name) continue;
-    const entity = declare(st, entities.length, !byName.has(st.name.text));
+    const entity = declare(st, entities.length, !byName.has(st.name.text), references);
     entities.push(entity);
     if (entity.isFirst) byName.set(entity.name, entity);
-    collectReferences(entity, references);
   }
 
   const links = connections.map((c, index) => link(c, index, byName, references));
   return { file, entities, byName, links, references };
 }
 
-function declare(decl: Declaration, index: number, isFirst: boolean): Entity {
+function declare(decl: Declaration, index: number, isFirst: boolean, references: Reference[]): Entity {
   const entity: Entity = {
     decl, name: decl.name!.text, kind: decl.kind, index, isFirst,
     props: new Map(), ignored: [], trusts: [], certificate: null,
   };
   for (const p of propertiesOf(decl.block)) {
+    // Every occurrence's references are checked, counted or not (spec §5.1).
+    collectReferences(p, entity, references);
     if (!isApplicable(p.name, decl.kind)) {
       entity.ignored.push({ property: p, reason: 'not-applicable' });
       continue;
@@ -150,14 +151,12 @@ export function repeatedProperties(block: Block | null | undefined): Property[] 
   return out;
 }
 
-function collectReferences(entity: Entity, out: Reference[]): void {
-  for (const p of propertiesOf(entity.decl.block)) {
-    if (p.name === 'trusts') for (const v of p.values) out.push({ value: v, role: 'trusts', owner: entity });
-    else if (p.name === 'signed-by' && p.values[0]) out.push({ value: p.values[0], role: 'signed-by', owner: entity });
-    else if (p.name === 'spoke-of' && p.values[0]) out.push({ value: p.values[0], role: 'spoke-of', owner: entity });
-    else if (p.name === 'certificate' && p.values[0]?.text === 'signed-by' && p.values[1]) {
-      out.push({ value: p.values[1], role: 'certificate-signed-by', owner: entity });
-    }
+function collectReferences(p: Property, entity: Entity, out: Reference[]): void {
+  if (p.name === 'trusts') for (const v of p.values) out.push({ value: v, role: 'trusts', owner: entity });
+  else if (p.name === 'signed-by' && p.values[0]) out.push({ value: p.values[0], role: 'signed-by', owner: entity });
+  else if (p.name === 'spoke-of' && p.values[0]) out.push({ value: p.values[0], role: 'spoke-of', owner: entity });
+  else if (p.name === 'certificate' && p.values[0]?.text === 'signed-by' && p.values[1]) {
+    out.push({ value: p.values[1], role: 'certificate-signed-by', owner: entity });
   }
 }
 
