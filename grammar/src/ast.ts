@@ -18,9 +18,8 @@ export interface Value extends Span {
 }
 
 export interface Property extends Span {
-  /** The property keyword (`port`, `certificate`, `trusts`, …). */
+  /** The property keyword (`port`, `certificate`, `trusts`, …); it starts at `start` (see keywordSpan). */
   name: string;
-  nameSpan: Span;
   /** Values in source order (commas dropped). For `certificate` they are the spec's words: `self-signed`, `signed-by` + name, or `file` + string. */
   values: Value[];
   /** The `{ … }` block of a `certificate` with its CertProperties. */

@@ -141,7 +141,7 @@ export class AstBuilder {
       if (!prop) continue;
       end = Math.max(end, prop.end);
       const misplaced = propertyContextError(prop.name, context);
-      if (misplaced) this.errors.push({ message: misplaced, start: prop.nameSpan.start, end: prop.nameSpan.end });
+      if (misplaced) this.errors.push({ message: misplaced, start: prop.start, end: prop.start + prop.name.length });
       else properties.push(prop);
     }
     if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
@@ -180,7 +180,6 @@ export class AstBuilder {
     const last = values[values.length - 1];
     const property: Property = {
       name,
-      nameSpan: { start: head.startOffset, end: tokenEnd(head) },
       values,
       start: head.startOffset,
       end: block ? block.end : last ? last.end : tokenEnd(head),

@@ -1,5 +1,5 @@
 // The sptls parser: `parse(text)` returns the typed AST and every syntax error, and never throws.
-import type { ParseResult } from './ast.ts';
+import type { ParseResult, Property, Span } from './ast.ts';
 import { AstBuilder } from './build-ast.ts';
 import { parseTokens, statementChunks, type StatementChunk } from './parser.ts';
 import { tokenize } from './tokens.ts';
@@ -7,6 +7,11 @@ import { tokenize } from './tokens.ts';
 export type * from './ast.ts';
 export { KEYWORDS, KIND_KEYWORDS, type Keyword, type Kind } from './tokens.ts';
 export { CERTIFICATE_PROPERTIES, CONNECTION_PROPERTIES, DECLARATION_PROPERTIES } from './property-contexts.ts';
+
+/** Where a property's keyword stands: its start, for as many characters as the keyword has. */
+export function keywordSpan(p: Property): Span {
+  return { start: p.start, end: p.start + p.name.length };
+}
 
 export function parse(text: string): ParseResult {
   // A leading byte-order mark is ignored; it is blanked, not removed, so offsets stay those of the text.

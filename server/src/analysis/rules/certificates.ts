@@ -1,7 +1,7 @@
 // Rules about the certificates themselves: file-not-found, weak-key (from files),
 // weak-signature, certificate-expired, certificate-expiring, shared-certificate,
 // hostname-mismatch.
-import type { Value } from '../../../../grammar/src/index.ts';
+import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
 import { propertiesOf, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
@@ -69,7 +69,7 @@ export function checkSharedCertificates({ model, chains, report }: RuleContext):
     const names = members.map((m) => m.name).join(', ');
     const what = key.startsWith('der:') ? 'the same certificate file content' : `the same label of one CA`;
     for (const m of members) {
-      report('shared-certificate', m.certificate!.property.nameSpan, `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Give ${m.name} its own.`);
+      report('shared-certificate', keywordSpan(m.certificate!.property), `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Give ${m.name} its own.`);
     }
   }
 }

@@ -2,7 +2,7 @@
 // editor feature needs to act on it (the entity a name declares or refers to, the
 // property a keyword or value belongs to). Shared by navigation, hover, completion
 // and semantic tokens, so they agree on what each piece of text is.
-import type { Block, Comment, Connection, Declaration, Property, Span, Statement, Value } from '../../../../grammar/src/index.ts';
+import { keywordSpan, type Block, type Comment, type Connection, type Declaration, type Property, type Span, type Statement, type Value } from '../../../../grammar/src/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 import type { Entity, Reference } from '../../analysis/model.ts';
 
@@ -57,7 +57,7 @@ export function statementLeaves(analysis: Analysis, st: Statement): Leaf[] {
   };
   const blockLeaves = (block: Block | null | undefined, context: BlockContext, parent: Property | null): void => {
     for (const property of block?.properties ?? []) {
-      out.push({ kind: 'property-keyword', span: property.nameSpan, property, owner: st, context, parent });
+      out.push({ kind: 'property-keyword', span: keywordSpan(property), property, owner: st, context, parent });
       for (const v of property.values) out.push(valueLeaf(v, property));
       blockLeaves(property.block, context === 'connection' ? 'connection' : 'certificate', property);
     }

@@ -1,7 +1,7 @@
 // Small, layout-aware text edits on a topology: add a property to a declaration,
 // extend or shrink a `trusts` list, add a connection. Quick fixes are built from
 // these; each keeps the file well-formed and follows the surrounding indentation.
-import type { Declaration, Property } from '../../../../grammar/src/index.ts';
+import { keywordSpan, type Declaration, type Property } from '../../../../grammar/src/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 import type { Entity } from '../../analysis/model.ts';
 
@@ -58,7 +58,7 @@ export function addTrusts(a: Analysis, entity: Entity, names: string[]): Edit | 
   const trusts = entity.props.get('trusts');
   if (trusts) {
     const last = trusts.values.at(-1);
-    const at = last ? last.end : trusts.nameSpan.end;
+    const at = last ? last.end : keywordSpan(trusts).end;
     return { start: at, end: at, newText: last ? `, ${list}` : ` ${list}` };
   }
   return addProperty(a, entity.decl, `trusts ${list}`);
