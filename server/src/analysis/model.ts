@@ -3,6 +3,7 @@
 // read by every rule and editor feature; it reports nothing itself.
 import type { Block, Connection, Declaration, Kind, Property, SptlsFile, Value } from '../../../grammar/src/index.ts';
 import { isApplicable, scenarioFor, type Scenario } from './product.ts';
+import type { TlsRange } from './versions.ts';
 
 
 export interface CertificateSpec {
@@ -34,6 +35,8 @@ export interface Entity {
   /** Every entry of every applicable `trusts` (trusts lists add up). */
   trusts: Value[];
   certificate: CertificateSpec | null;
+  /** Memo of versions.ts `tlsRange`: undefined until asked. */
+  tlsRange?: TlsRange | null;
 }
 
 export type ReferenceRole = 'trusts' | 'signed-by' | 'certificate-signed-by' | 'spoke-of' | 'connection-end';

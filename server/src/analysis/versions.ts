@@ -44,16 +44,11 @@ export function predatesTls13(e: Entity): boolean {
  * declared: they are already an invalid-value. Null for kinds without TLS settings.
  */
 export function tlsRange(e: Entity): TlsRange | null {
-  let range = ranges.get(e);
-  if (range === undefined) {
-    range = computeTlsRange(e);
-    ranges.set(e, range);
-  }
-  return range;
+  // Every connection asks for both ends' ranges; the entity carries the answer.
+  if (e.tlsRange === undefined) e.tlsRange = computeTlsRange(e);
+  return e.tlsRange;
 }
 
-// Every connection asks for both ends' ranges; entities are immutable once built.
-const ranges = new WeakMap<Entity, TlsRange | null>();
 
 function computeTlsRange(e: Entity): TlsRange | null {
   if (!isApplicable('tls-min', e.kind)) return null;
