@@ -1,8 +1,9 @@
 // The sptls parser: `parse(text)` returns the typed AST and every syntax error, and never throws.
 import type { ParseResult, Property, Span } from './ast.ts';
 import { AstBuilder } from './build-ast.ts';
-import { parseTokens, statementChunks, type StatementChunk } from './parser.ts';
-import { tokenize } from './tokens.ts';
+import { isStatementStart, parseTokens, statementChunks, type StatementChunk } from './parser.ts';
+import { endsInOpenComment, markConnectionStart, tokenizeRange } from './tokens.ts';
+import type { IToken } from 'chevrotain';
 
 export type * from './ast.ts';
 export { KEYWORDS, KIND_KEYWORDS, type Keyword, type Kind } from './tokens.ts';
@@ -13,36 +14,85 @@ export function keywordSpan(p: Property): Span {
   return { start: p.start, end: p.start + p.name.length };
 }
 
-export function parse(text: string): ParseResult {
+export interface ParseOptions {
+  /** How much text is lexed at a time (tests make it small to exercise the range seams). */
+  charsPerRange?: number;
+}
+
+export function parse(text: string, options: ParseOptions = {}): ParseResult {
+  const charsPerRange = options.charsPerRange ?? CHARS_PER_RANGE;
   // A leading byte-order mark is ignored; it is blanked, not removed, so offsets stay those of the text.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const builder = new AstBuilder();
   try {
-    const lexed = tokenize(source);
-    builder.addLexErrors(lexed.errors);
-    const last = lexed.tokens[lexed.tokens.length - 1];
-    // Statements are parsed a group at a time: Chevrotain's in-repetition recovery recurses
-    // once per error, so a whole file with thousands of errors would exhaust the stack. A
-    // statement always starts at a kind keyword or at `name ->`, which never occur inside a
-    // block, so the cuts change no parse. A group too broken to parse is retried statement
-    // by statement, so only the statement at fault is lost.
-    for (const group of statementChunks(lexed.tokens, STATEMENTS_PER_GROUP)) {
-      if (parseChunk(builder, group)) continue;
-      for (const chunk of statementChunks(group.tokens.slice(), 1)) {
-        const next = chunk.next ?? group.next;
-        if (!parseChunk(builder, { tokens: chunk.tokens, next })) {
-          const first = chunk.tokens[0]!;
-          builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
-        }
+    // The text is lexed a range at a time and every complete statement is parsed before the
+    // next range is lexed, so tokens die young instead of all living through the whole parse.
+    // A range ends at a line end: only a block comment spans lines, and a range that ends
+    // inside one is stretched to the comment's close.
+    const comments: IToken[] = [];
+    let pending: IToken[] = [];
+    let last: IToken | undefined;
+    for (let start = 0; start < source.length;) {
+      let end = lineEndFrom(source, start + charsPerRange);
+      let lexed = tokenizeRange(source, start, end);
+      if (end < source.length && endsInOpenComment(lexed)) {
+        const close = source.indexOf('*/', lexed.comments[lexed.comments.length - 1]!.startOffset + 2);
+        end = close < 0 ? source.length : lineEndFrom(source, close + 2);
+        lexed = tokenizeRange(source, start, end);
+      }
+      start = end;
+      builder.addLexErrors(lexed.errors);
+      for (const c of lexed.comments) comments.push(c);
+      if (lexed.tokens.length === 0) continue;
+      markConnectionStart(pending[pending.length - 1], lexed.tokens[0]);
+      for (const t of lexed.tokens) pending.push(t);
+      last = pending[pending.length - 1];
+      // Everything before the last statement start is complete: parse it now.
+      let cut = pending.length - 1;
+      while (cut > 0 && !isStatementStart(pending[cut]!)) cut--;
+      if (cut > 0) {
+        const rest = pending.slice(cut);
+        parseStatements(builder, pending.slice(0, cut), rest[0]);
+        pending = rest;
       }
     }
-    const ast = builder.finishFile(lexed.comments, last);
+    parseStatements(builder, pending, undefined);
+    const ast = builder.finishFile(comments, last);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
   } catch (e) {
     // Defence in depth: the contract is "never throws", whatever Chevrotain does on some input.
     const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     return { ast: { statements: [], comments: [], lastTokenSpan: null }, errors: [{ message, start: 0, end: 0 }] };
+  }
+}
+
+const CHARS_PER_RANGE = 64 * 1024;
+
+/** The offset just after the first line end at or after `from` (the text's end when there is none). */
+function lineEndFrom(text: string, from: number): number {
+  if (from >= text.length) return text.length;
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl + 1;
+}
+
+/**
+ * Parses complete statements a group at a time: Chevrotain's in-repetition recovery recurses
+ * once per error, so one call over thousands of errors would exhaust the stack. A statement
+ * always starts at a kind keyword or at `name ->`, which never occur inside a block, so the
+ * cuts change no parse. A group too broken to parse is retried statement by statement, so
+ * only the statement at fault is lost. `next` is the token after the last statement.
+ */
+function parseStatements(builder: AstBuilder, tokens: IToken[], next: IToken | undefined): void {
+  for (const group of statementChunks(tokens, STATEMENTS_PER_GROUP)) {
+    const after = group.next ?? next;
+    if (parseChunk(builder, { tokens: group.tokens, next: after })) continue;
+    for (const chunk of statementChunks(group.tokens.slice(), 1)) {
+      if (!parseChunk(builder, { tokens: chunk.tokens, next: chunk.next ?? after })) {
+        const first = chunk.tokens[0]!;
+        builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
+      }
+    }
   }
 }
 

@@ -182,6 +182,11 @@ export function parseTokens(tokens: IToken[]): CstResult {
 
 const statementStarts = new Set<number>([ConnectionStart.tokenTypeIdx!, ...KIND_KEYWORDS.map((k) => KW[k].tokenTypeIdx!)]);
 
+/** Can this token only start a statement (a kind keyword, or a name before `->`)? */
+export function isStatementStart(t: IToken): boolean {
+  return statementStarts.has(t.tokenTypeIdx);
+}
+
 export interface StatementChunk {
   tokens: IToken[];
   /** The first token after the chunk: the real "offending token" when a chunk ends too early. */

@@ -127,11 +127,25 @@ export interface LexResult {
 }
 
 export function tokenize(text: string): LexResult {
-  const result = lexer.tokenize(text);
+  return tokenizeRange(text, 0, text.length);
+}
+
+/**
+ * Lexes `text` from `start` to `end`, with offsets into the whole text. The last token of a
+ * range is not retyped as a connection start (the `->` may begin the next range); the caller
+ * that joins ranges does that with `markConnectionStart`.
+ */
+export function tokenizeRange(text: string, start: number, end: number): LexResult {
+  const part = start === 0 && end === text.length ? text : text.slice(start, end);
+  const result = lexer.tokenize(part);
   const tokens = result.tokens;
   const unterminated: LexError[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    if (start !== 0) {
+      t.startOffset += start;
+      if (t.endOffset !== undefined) t.endOffset += start;
+    }
     if (t.tokenType === Identifier) {
       const kw = keywordByImage.get(t.image);
       if (kw !== undefined) retype(t, kw);
@@ -142,11 +156,17 @@ export function tokenize(text: string): LexResult {
     }
   }
   const errors: LexError[] = result.errors.map((e: ILexingError) => ({
-    message: `unexpected character${e.length > 1 ? 's' : ''} '${printable(text.slice(e.offset, e.offset + e.length))}'`,
-    start: e.offset,
-    end: e.offset + e.length,
+    message: `unexpected character${e.length > 1 ? 's' : ''} '${printable(part.slice(e.offset, e.offset + e.length))}'`,
+    start: e.offset + start,
+    end: e.offset + e.length + start,
   }));
   const comments = result.groups['comments'] ?? [];
+  if (start !== 0) {
+    for (const c of comments) {
+      c.startOffset += start;
+      if (c.endOffset !== undefined) c.endOffset += start;
+    }
+  }
   const last = comments[comments.length - 1];
   if (last?.tokenType === UnterminatedBlockComment) {
     unterminated.push({ message: 'unterminated block comment: close it with */', start: last.startOffset, end: last.startOffset + 2 });
@@ -156,6 +176,16 @@ export function tokenize(text: string): LexResult {
     errors.sort((a, b) => a.start - b.start);
   }
   return { tokens, comments, errors };
+}
+
+/** Whether a range ended inside a block comment that may close further on. */
+export function endsInOpenComment(lexed: LexResult): boolean {
+  return lexed.comments[lexed.comments.length - 1]?.tokenType === UnterminatedBlockComment;
+}
+
+/** Retypes `name` as the start of a connection when the token after it is `->`. */
+export function markConnectionStart(name: IToken | undefined, next: IToken | undefined): void {
+  if (name?.tokenType === Identifier && next?.tokenType === Arrow) retype(name, ConnectionStart);
 }
 
 function retype(t: IToken, type: TokenType): void {

@@ -84,3 +84,19 @@ test('comments are kept for the formatter and suppression', () => {
   const r = parse('# one\nserver S { } // two\n/* three\n */');
   assert.deepEqual(r.ast.comments.map((c) => c.text), ['# one', '// two', '/* three\n */']);
 });
+
+test('lexing a range at a time changes nothing: seams inside comments, strings and `name\\n->`', () => {
+  const text = [
+    '# header', 'ca R { subject "CN=R" }', 'server S { certificate signed-by R /* a comment',
+    'that spans', 'several lines */ address "s.example.com" }', 'client C { trusts R }', 'C', '-> S',
+    'client D { trusts = R }', '/* unterminated at the very end', 'client E { }',
+  ].join('\n');
+  const whole = parse(text, { charsPerRange: 1 << 30 });
+  for (const chars of [1, 2, 5, 17, 40]) {
+    const ranged = parse(text, { charsPerRange: chars });
+    assert.deepEqual(ranged.ast.statements.map(summary), whole.ast.statements.map(summary), `charsPerRange ${chars}`);
+    assert.deepEqual(ranged.errors, whole.errors, `charsPerRange ${chars}`);
+    assert.deepEqual(ranged.ast.comments, whole.ast.comments, `charsPerRange ${chars}`);
+  }
+  assert.deepEqual(whole.ast.statements.map(summary), ['ca R {subject CN=R}', 'server S {certificate signed-by R; address s.example.com}', 'client C {trusts R}', 'C -> S', 'client D {trusts R}']);
+});
