@@ -51,8 +51,8 @@ const messages: IParserErrorMessageProvider = {
 class SptlsParser extends CstParser {
   private certificateDepth = 0;
 
-  constructor() {
-    super(allTokens, { recoveryEnabled: true, nodeLocationTracking: 'none', maxLookahead: 1, errorMessageProvider: messages });
+  constructor(recoveryEnabled: boolean) {
+    super(allTokens, { recoveryEnabled, nodeLocationTracking: 'none', maxLookahead: 1, errorMessageProvider: messages });
     this.performSelfAnalysis();
   }
 
@@ -166,7 +166,11 @@ class SptlsParser extends CstParser {
   });
 }
 
-const parser = new SptlsParser();
+// Two instances, each built once: well-formed statements (the common case) take the
+// parser without recovery, which is faster; a group with an error is parsed again by the
+// recovering one, whose result is the one kept.
+const strict = new SptlsParser(false);
+const parser = new SptlsParser(true);
 
 export interface CstResult {
   cst: CstNode;
@@ -175,6 +179,9 @@ export interface CstResult {
 
 /** Parses a token vector. Never throws: Chevrotain's recovery turns every mismatch into an error entry. */
 export function parseTokens(tokens: IToken[]): CstResult {
+  strict.input = tokens;
+  const fast = strict.file();
+  if (strict.errors.length === 0) return { cst: fast, errors: [] };
   parser.input = tokens;
   const cst = parser.file();
   return { cst, errors: parser.errors };
