@@ -15,7 +15,6 @@ import { createFakeProber, nodeHandshakeProber } from '../../server/src/handshak
 import { codeLenses } from '../../server/src/lsp/features/code-lens.ts';
 import { analyzeTopology, runIssue } from '../../server/src/pki/issue/run.ts';
 import { rehearsalIssuer } from '../../server/src/simulate/pki.ts';
-import { freePort } from '../support/system.ts';
 
 let dir: string;
 let topology: string;
@@ -25,7 +24,12 @@ const sockets = new Set<Socket>();
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sptls-client-hs-'));
-  const port = await freePort();
+  // Listen first on a port the system picks, and give the listener its certificate once the
+  // topology naming that port is issued: no window for another test to take the port.
+  server = createServer({});
+  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
   topology = join(dir, 'topo.sptls');
   text = `ca Root { subject "CN=Client Test Root" }
 server SP { address "127.0.0.1" port ${port} certificate signed-by Root trusts Root }
@@ -38,9 +42,7 @@ C -> FAR
   const issued = await runIssue({ topologyPath: topology, text, issuer: rehearsalIssuer });
   assert.equal(issued.kind, 'done');
   const file = (f: string) => readFileSync(join(dir, 'pki', 'components', 'SP', f), 'utf8');
-  server = createServer({ key: file('key.pem'), cert: file('cert.pem') + file('chain.pem') });
-  server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  server.setSecureContext({ key: file('key.pem'), cert: file('cert.pem') + file('chain.pem') });
 });
 
 after(async () => {

@@ -13,22 +13,31 @@ import { main } from '../../server/src/cli/cli.ts';
 import type { HandshakeReport } from '../../server/src/handshake/report.ts';
 import { runIssue } from '../../server/src/pki/issue/run.ts';
 import { rehearsalIssuer } from '../../server/src/simulate/pki.ts';
-import { freePort } from '../support/system.ts';
 
 let dir: string;
 let topology: string;
 const ports: Record<string, number> = {};
 const servers: Array<{ server: Server; sockets: Set<Socket> }> = [];
 
-/** Serves component `name`'s issued certificate and chain on 127.0.0.1:port. */
-async function serve(name: string, port: number): Promise<void> {
-  const file = (f: string) => readFileSync(join(dir, 'pki', 'components', name, f), 'utf8');
-  const server = createServer({ key: file('key.pem'), cert: file('cert.pem') + file('chain.pem') });
+/**
+ * A TLS listener on a port the system picks; it gets its certificate later (`serveAs`),
+ * once the topology that names the port has been issued. Listening first leaves no window
+ * in which another test could take the port.
+ */
+async function listener(): Promise<{ server: Server; port: number }> {
+  const server = createServer({});
   const sockets = new Set<Socket>();
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.on('tlsClientError', () => {});
-  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, '127.0.0.1', resolve); });
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(0, '127.0.0.1', resolve); });
   servers.push({ server, sockets });
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** Makes `server` present component `name`'s issued certificate and chain. */
+function serveAs(server: Server, name: string): void {
+  const file = (f: string) => readFileSync(join(dir, 'pki', 'components', name, f), 'utf8');
+  server.setSecureContext({ key: file('key.pem'), cert: file('cert.pem') + file('chain.pem') });
 }
 
 const issuedFingerprint = (name: string): string =>
@@ -48,7 +57,12 @@ async function probe(target: string, ...more: string[]): Promise<HandshakeReport
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sptls-from-'));
-  for (const name of ['SP', 'SP2', 'OTHER', 'FOREIGN', 'unlisted']) ports[name] = await freePort();
+  const listeners: Record<string, Server> = {};
+  for (const name of ['SP', 'SP2', 'OTHER', 'FOREIGN', 'unlisted']) {
+    const l = await listener();
+    listeners[name] = l.server;
+    ports[name] = l.port;
+  }
   topology = join(dir, 'topo.sptls');
   writeFileSync(topology, `ca Root { subject "CN=Test Root" }
 ca Issuing { signed-by Root subject "CN=Test Issuing" }
@@ -65,11 +79,11 @@ C -> NEAR
 `);
   const issued = await runIssue({ topologyPath: topology, text: readFileSync(topology, 'utf8'), issuer: rehearsalIssuer });
   assert.equal(issued.kind, 'done', JSON.stringify(issued));
-  await serve('SP', ports.SP!);
-  await serve('OTHER', ports.SP2!); // SP2's port answers with another component's certificate
-  await serve('OTHER', ports.OTHER!);
-  await serve('FOREIGN', ports.FOREIGN!);
-  await serve('NEAR', ports.unlisted!);
+  serveAs(listeners.SP!, 'SP');
+  serveAs(listeners.SP2!, 'OTHER'); // SP2's port answers with another component's certificate
+  serveAs(listeners.OTHER!, 'OTHER');
+  serveAs(listeners.FOREIGN!, 'FOREIGN');
+  serveAs(listeners.unlisted!, 'NEAR');
 });
 
 after(async () => {

@@ -30,15 +30,24 @@ export function ensureCommand(cmd: string, pkg: string): void {
   installed.add(pkg);
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago, for a peer that must be told its port
+ * (openssl, Java, slapd). It is drawn at random below Linux's ephemeral range (32768+), so
+ * the ports the system hands to `listen(0)` and to outgoing connections in other tests can
+ * never be the same; two callers meet only by chance (1 in 12,000).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canBind(port)) return port;
+  }
+  throw new Error('no free TCP port found between 20000 and 32000 on 127.0.0.1');
+}
+
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
 }
