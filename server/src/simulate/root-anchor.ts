@@ -3,7 +3,7 @@
 // Spectrum Protect client and server verifies with (and OpenSSL by default), needs the
 // path to end at a trusted self-signed root, or the peer's own certificate to be trusted.
 // This asks that stricter question of what the rehearsal's listener presented.
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { issuedBy } from '../handshake/chain.ts';
 
 const MAX_DEPTH = 10;
@@ -33,8 +33,4 @@ function why(lastTrusted: X509Certificate | null, end: X509Certificate): string 
   return lastTrusted
     ? `the path stops at the trusted intermediate ${name(lastTrusted)}; GSKit (like OpenSSL by default) needs the root ${name(end)} in the trust set`
     : `no trusted root ends the path (it ends at ${name(end)})`;
-}
-
-export function certificatesOf(pem: string): X509Certificate[] {
-  return [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => new X509Certificate(m[0]));
 }

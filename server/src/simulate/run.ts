@@ -8,9 +8,10 @@ import { createServer, type Server } from 'node:tls';
 import { LEGACY_CIPHERS, NODE_VERSION } from '../handshake/prober.ts';
 import type { HandshakeProber, HandshakeReport } from '../handshake/report.ts';
 import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
+import { certificatesFromPem } from '../handshake/trust.ts';
 import { trustPems, type RehearsalPki } from './pki.ts';
 import type { JavaClient, JavaHandshake } from './java/jsse-client.ts';
-import { certificatesOf, missingRootAnchor } from './root-anchor.ts';
+import { missingRootAnchor } from './root-anchor.ts';
 
 export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
 
@@ -86,7 +87,7 @@ async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listen
     timeoutMs: options.timeoutMs ?? 5000,
     ...(options.now ? { now: options.now } : {}),
   });
-  const observed = observe(report, r, listener.served, trustPem.flatMap(certificatesOf));
+  const observed = observe(report, r, listener.served, trust.value.flatMap((t) => certificatesFromPem(t.pem, `trust of ${r.initiator}: ${t.name}`)));
   return judged({ ...row, client: 'node' }, r, observed);
 }
 
@@ -98,7 +99,7 @@ async function rehearseFromJava(row: PlanRow, r: Rehearsal, pki: RehearsalPki, l
   const trust = trustPems(r.trust, pki, r.initiator);
   if (!trust.ok) return { ...base, rehearsal: null, skip: trust.reason };
   const shown = await java.handshake({ host: '127.0.0.1', port: listener.port }, trust.value, r.initiatorRange, timeoutMs);
-  return judged(base, r, observeJava(shown, r, listener.served, trust.value.flatMap((t) => certificatesOf(t.pem))));
+  return judged(base, r, observeJava(shown, r, listener.served, trust.value.flatMap((t) => certificatesFromPem(t.pem, `trust of ${r.initiator}: ${t.name}`))));
 }
 
 function judged(row: ResultRow, r: Rehearsal, observed: Observed): ResultRow {
@@ -183,7 +184,7 @@ async function listen(name: string, range: VersionRange, pki: RehearsalPki): Pro
   server.on('connection', (s: Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   // A refused handshake is what some rehearsals are about; the prober reports it.
   server.on('tlsClientError', () => {});
-  const served = certificatesOf(id.value.certPem + id.value.chainPem);
+  const served = certificatesFromPem(id.value.certPem + id.value.chainPem, `${name}'s issued certificate`);
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));

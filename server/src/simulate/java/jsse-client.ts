@@ -13,7 +13,7 @@ import { randomPassword } from '../../pki/keydb/passwords.ts';
 import { writeJavaTruststore } from '../../pki/keydb/pkcs12/java-truststore.ts';
 import { TLS_VERSIONS } from '../../analysis/product.ts';
 import type { VersionRange } from '../plan.ts';
-import { certificatesOf } from '../root-anchor.ts';
+import { certificatesFromPem } from '../../handshake/trust.ts';
 import { JAVA_CLIENT_CLASS, JAVA_CLIENT_SOURCE } from './client-source.ts';
 
 /** What one Java handshake showed. */
@@ -116,7 +116,7 @@ export function jsseClient(env: NodeJS.ProcessEnv = process.env): JavaClient {
       try {
         const password = randomPassword();
         let store = '-';
-        const certificates = trust.flatMap((t) => certificatesOf(t.pem).map((c, i, all) => ({ alias: all.length > 1 ? `${t.name}-${i + 1}` : t.name, certificate: (c as X509Certificate).raw })));
+        const certificates = trust.flatMap((t) => certificatesFromPem(t.pem, `trust ${t.name}`).map((c, i, all) => ({ alias: all.length > 1 ? `${t.name}-${i + 1}` : t.name, certificate: (c as X509Certificate).raw })));
         if (certificates.length > 0) {
           store = join(work, 'truststore.p12');
           writeFileSync(store, writeJavaTruststore(certificates, password), { mode: 0o600 });
