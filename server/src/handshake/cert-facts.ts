@@ -3,7 +3,6 @@
 import { X509Certificate } from 'node:crypto';
 import { signatureAlgorithmOf, type SignatureAlgorithm } from '../pki/x509/read.ts';
 
-export { signatureAlgorithmOf, type SignatureAlgorithm };
 
 export interface CertFacts {
   subject: string;
