@@ -3,7 +3,6 @@
 import { X509Certificate } from 'node:crypto';
 import { signatureAlgorithmOf, type SignatureAlgorithm } from '../pki/x509/read.ts';
 
-
 export interface CertFacts {
   subject: string;
   issuer: string;
