@@ -45,6 +45,11 @@ function isSorted(items: Array<{ start: number }>): boolean {
   return true;
 }
 
+function firstReal(list: IToken[] | undefined): IToken | undefined {
+  if (list) for (let i = 0; i < list.length; i++) if (isReal(list[i]!)) return list[i];
+  return undefined;
+}
+
 function firstToken(children: CstNode['children'], key: string): IToken | undefined {
   const list = children[key] as IToken[] | undefined;
   const t = list?.[0];
@@ -105,16 +110,16 @@ export class AstBuilder {
   }
 
   private connection(node: CstNode): Connection | null {
-    const ids = [
-      ...((node.children['ConnectionStart'] as IToken[] | undefined) ?? []),
-      ...((node.children['Identifier'] as IToken[] | undefined) ?? []),
-    ].filter(isReal);
+    // Recovery may drop the ConnectionStart and leave only Identifiers: the first real name is the start.
+    const starts = node.children['ConnectionStart'] as IToken[] | undefined;
+    const names = node.children['Identifier'] as IToken[] | undefined;
+    const name = firstReal(names);
+    const from = firstReal(starts) ?? name;
     const arrow = firstToken(node.children, 'Arrow');
-    const from = ids[0];
     if (!from) return null;
     // Without the arrow there is no connection, only a stray name; its error is already reported.
     if (!arrow) return null;
-    const to = ids[1] && ids[1].startOffset > arrow.startOffset ? ids[1] : undefined;
+    const to = name && name !== from && name.startOffset > arrow.startOffset ? name : undefined;
     const protocol = firstToken(node.children, 'ProtocolKeyword');
     const blockNode = (node.children['block'] as CstNode[] | undefined)?.[0];
     const block = blockNode ? this.block(blockNode, 'connection') : null;

@@ -45,18 +45,17 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
       for (const c of lexed.comments) comments.push(c);
       if (lexed.tokens.length === 0) continue;
       markConnectionStart(pending[pending.length - 1], lexed.tokens[0]);
-      for (const t of lexed.tokens) pending.push(t);
+      pending = pending.length === 0 ? lexed.tokens : pending.concat(lexed.tokens);
       last = pending[pending.length - 1];
       // Everything before the last statement start is complete: parse it now.
       let cut = pending.length - 1;
       while (cut > 0 && !isStatementStart(pending[cut]!)) cut--;
       if (cut > 0) {
-        const rest = pending.slice(cut);
-        parseStatements(builder, pending.slice(0, cut), rest[0]);
-        pending = rest;
+        parseStatements(builder, pending, cut);
+        pending = pending.slice(cut);
       }
     }
-    parseStatements(builder, pending, undefined);
+    parseStatements(builder, pending, pending.length);
     const ast = builder.finishFile(comments, last);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
@@ -77,18 +76,18 @@ function lineEndFrom(text: string, from: number): number {
 }
 
 /**
- * Parses complete statements a group at a time: Chevrotain's in-repetition recovery recurses
- * once per error, so one call over thousands of errors would exhaust the stack. A statement
- * always starts at a kind keyword or at `name ->`, which never occur inside a block, so the
- * cuts change no parse. A group too broken to parse is retried statement by statement, so
- * only the statement at fault is lost. `next` is the token after the last statement.
+ * Parses the complete statements `tokens[0, end)` a group at a time: Chevrotain's
+ * in-repetition recovery recurses once per error, so one call over thousands of errors
+ * would exhaust the stack. A statement always starts at a kind keyword or at `name ->`,
+ * which never occur inside a block, so the cuts change no parse. A group too broken to
+ * parse is retried statement by statement, so only the statement at fault is lost.
+ * `tokens[end]`, when there is one, is the token after the last statement.
  */
-function parseStatements(builder: AstBuilder, tokens: IToken[], next: IToken | undefined): void {
-  for (const group of statementChunks(tokens, STATEMENTS_PER_GROUP)) {
-    const after = group.next ?? next;
-    if (parseChunk(builder, { tokens: group.tokens, next: after })) continue;
+function parseStatements(builder: AstBuilder, tokens: IToken[], end: number): void {
+  for (const group of statementChunks(tokens, STATEMENTS_PER_GROUP, end)) {
+    if (parseChunk(builder, group)) continue;
     for (const chunk of statementChunks(group.tokens.slice(), 1)) {
-      if (!parseChunk(builder, { tokens: chunk.tokens, next: chunk.next ?? after })) {
+      if (!parseChunk(builder, { tokens: chunk.tokens, next: chunk.next ?? group.next })) {
         const first = chunk.tokens[0]!;
         builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
       }

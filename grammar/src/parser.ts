@@ -56,114 +56,109 @@ class SptlsParser extends CstParser {
     this.performSelfAnalysis();
   }
 
-  file = this.RULE('file', () => {
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.declaration) },
-        { ALT: () => this.SUBRULE(this.connection) },
-        { ALT: () => this.CONSUME(Semicolon) },
-      ]);
-    });
-  });
+  // Every alternatives array and repetition body below is made once, as a field, and
+  // handed to OR/MANY/OPTION on each call: written inline they would be allocated afresh
+  // for every statement and property (Chevrotain's "caching arrays of alternatives"),
+  // which was most of the parser's garbage. They capture no rule-local state.
+
+  file = this.RULE('file', () => this.MANY(this.fileItem));
+
+  private readonly fileItem = () => this.OR(this.statementAlts);
+  private readonly statementAlts = [
+    { ALT: () => this.SUBRULE(this.declaration) },
+    { ALT: () => this.SUBRULE(this.connection) },
+    { ALT: () => this.CONSUME(Semicolon) },
+  ];
 
   declaration = this.RULE('declaration', () => {
     this.CONSUME(KindKeyword);
     this.CONSUME(Identifier);
-    this.OPTION(() => this.SUBRULE(this.block));
+    this.OPTION(this.optionalBlock);
   });
+
+  private readonly optionalBlock = () => this.SUBRULE(this.block);
 
   connection = this.RULE('connection', () => {
     this.CONSUME(ConnectionStart);
     this.CONSUME(Arrow);
     this.CONSUME2(Identifier);
-    this.OPTION1(() => this.CONSUME(ProtocolKeyword));
-    this.OPTION2(() => this.SUBRULE(this.block));
+    this.OPTION1(this.optionalProtocol);
+    this.OPTION2(this.optionalBlock);
   });
+
+  private readonly optionalProtocol = () => this.CONSUME(ProtocolKeyword);
 
   block = this.RULE('block', () => {
     this.CONSUME(LCurly);
-    this.MANY(() => {
-      this.OR([
-        { ALT: () => this.SUBRULE(this.property) },
-        { ALT: () => this.CONSUME(Semicolon) },
-      ]);
-    });
+    this.MANY(this.blockItem);
     this.CONSUME(RCurly);
   });
 
-  property = this.RULE('property', () => {
-    this.OR([
-      { ALT: () => { this.CONSUME(StringPropKeyword); this.CONSUME1(StringLiteral); } },
-      { ALT: () => { this.CONSUME(IntPropKeyword); this.CONSUME1(IntegerLiteral); } },
-      {
-        // Integers are accepted where a version goes so that `tls-min 1` is an
-        // invalid-value ("write 1.2") rather than a syntax error.
-        ALT: () => {
-          this.CONSUME(VersionPropKeyword);
-          this.OR1([
-            { ALT: () => this.CONSUME(VersionLiteral) },
-            { ALT: () => this.CONSUME2(IntegerLiteral) },
-          ]);
-        },
+  private readonly blockItem = () => this.OR(this.blockItemAlts);
+  private readonly blockItemAlts = [
+    { ALT: () => this.SUBRULE(this.property) },
+    { ALT: () => this.CONSUME(Semicolon) },
+  ];
+
+  property = this.RULE('property', () => this.OR(this.propertyAlts));
+
+  private readonly propertyAlts = [
+    { ALT: () => { this.CONSUME(StringPropKeyword); this.CONSUME1(StringLiteral); } },
+    { ALT: () => { this.CONSUME(IntPropKeyword); this.CONSUME1(IntegerLiteral); } },
+    // Integers are accepted where a version goes so that `tls-min 1` is an
+    // invalid-value ("write 1.2") rather than a syntax error.
+    { ALT: () => { this.CONSUME(VersionPropKeyword); this.OR1(this.versionAlts); } },
+    { ALT: () => { this.CONSUME(NamePropKeyword); this.CONSUME1(Identifier); } },
+    { ALT: () => { this.CONSUME(KW.trusts); this.CONSUME2(Identifier); this.MANY1(this.moreTrusts); } },
+    { ALT: () => this.CONSUME(KW.hub) },
+    { ALT: () => { this.CONSUME(KW.fips); this.CONSUME(YesNoKeyword); } },
+    { ALT: () => { this.CONSUME(KW.key); this.OR2(this.keyAlts); } },
+    { ALT: () => { this.CONSUME(KW.valid); this.CONSUME4(IntegerLiteral); this.CONSUME(UnitKeyword); } },
+    { ALT: () => { this.CONSUME(KW.san); this.CONSUME2(StringLiteral); this.MANY2(this.moreSans); } },
+    { ALT: () => { this.CONSUME(KW.certificate); this.OR3(this.certificateAlts); } },
+  ];
+
+  private readonly versionAlts = [
+    { ALT: () => this.CONSUME(VersionLiteral) },
+    { ALT: () => this.CONSUME2(IntegerLiteral) },
+  ];
+
+  private readonly moreTrusts = () => { this.CONSUME1(Comma); this.CONSUME3(Identifier); };
+  private readonly moreSans = () => { this.CONSUME2(Comma); this.CONSUME3(StringLiteral); };
+
+  private readonly keyAlts = [
+    { ALT: () => { this.CONSUME(KW.rsa); this.CONSUME3(IntegerLiteral); } },
+    { ALT: () => { this.CONSUME(KW.ec); this.CONSUME(CurveKeyword); } },
+  ];
+
+  private readonly certificateAlts = [
+    {
+      ALT: () => {
+        this.OR4(this.issuerAlts);
+        this.OPTION(this.certificateBlock);
       },
-      { ALT: () => { this.CONSUME(NamePropKeyword); this.CONSUME1(Identifier); } },
-      {
-        ALT: () => {
-          this.CONSUME(KW.trusts);
-          this.CONSUME2(Identifier);
-          this.MANY1(() => { this.CONSUME1(Comma); this.CONSUME3(Identifier); });
-        },
-      },
-      { ALT: () => this.CONSUME(KW.hub) },
-      { ALT: () => { this.CONSUME(KW.fips); this.CONSUME(YesNoKeyword); } },
-      {
-        ALT: () => {
-          this.CONSUME(KW.key);
-          this.OR2([
-            { ALT: () => { this.CONSUME(KW.rsa); this.CONSUME3(IntegerLiteral); } },
-            { ALT: () => { this.CONSUME(KW.ec); this.CONSUME(CurveKeyword); } },
-          ]);
-        },
-      },
-      { ALT: () => { this.CONSUME(KW.valid); this.CONSUME4(IntegerLiteral); this.CONSUME(UnitKeyword); } },
-      {
-        ALT: () => {
-          this.CONSUME(KW.san);
-          this.CONSUME2(StringLiteral);
-          this.MANY2(() => { this.CONSUME2(Comma); this.CONSUME3(StringLiteral); });
-        },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(KW.certificate);
-          this.OR3([
-            {
-              ALT: () => {
-                this.OR4([
-                  { ALT: () => this.CONSUME(KW['self-signed']) },
-                  { ALT: () => { this.CONSUME(KW['signed-by']); this.CONSUME4(Identifier); } },
-                ]);
-                // A certificate block inside a certificate block is an error anyway; the
-                // gate keeps `certificate self-signed {` × 10,000 from recursing 10,000 deep.
-                this.OPTION({
-                  GATE: () => this.certificateDepth === 0,
-                  DEF: () => {
-                    this.certificateDepth++;
-                    try {
-                      this.SUBRULE(this.block);
-                    } finally {
-                      this.certificateDepth--;
-                    }
-                  },
-                });
-              },
-            },
-            { ALT: () => { this.CONSUME(KW.file); this.CONSUME4(StringLiteral); } },
-          ]);
-        },
-      },
-    ]);
-  });
+    },
+    { ALT: () => { this.CONSUME(KW.file); this.CONSUME4(StringLiteral); } },
+  ];
+
+  private readonly issuerAlts = [
+    { ALT: () => this.CONSUME(KW['self-signed']) },
+    { ALT: () => { this.CONSUME(KW['signed-by']); this.CONSUME4(Identifier); } },
+  ];
+
+  // A certificate block inside a certificate block is an error anyway; the gate
+  // keeps `certificate self-signed {` × 10,000 from recursing 10,000 deep.
+  private readonly certificateBlock = {
+    GATE: () => this.certificateDepth === 0,
+    DEF: () => {
+      this.certificateDepth++;
+      try {
+        this.SUBRULE(this.block);
+      } finally {
+        this.certificateDepth--;
+      }
+    },
+  };
 }
 
 // Two instances, each built once: well-formed statements (the common case) take the
@@ -201,16 +196,16 @@ export interface StatementChunk {
 }
 
 /**
- * Splits the token vector into groups of up to `size` statements, cutting before tokens
+ * Splits `tokens[0, end)` into groups of up to `size` statements, cutting before tokens
  * that can only start a statement. Groups are made one at a time and the vector's slots
  * are cleared behind them, so the tokens of statements already turned into AST can be
- * collected while the rest is parsed.
+ * collected while the rest is parsed. The last group's `next` is `tokens[end]`.
  */
-export function* statementChunks(tokens: IToken[], size = 1): Generator<StatementChunk> {
+export function* statementChunks(tokens: IToken[], size = 1, end = tokens.length): Generator<StatementChunk> {
   let start = 0;
   let statements = 0;
-  for (let i = 1; i <= tokens.length; i++) {
-    if (i === tokens.length || (statementStarts.has(tokens[i]!.tokenTypeIdx) && ++statements >= size)) {
+  for (let i = 1; i <= end; i++) {
+    if (i === end || (statementStarts.has(tokens[i]!.tokenTypeIdx) && ++statements >= size)) {
       const chunk = tokens.slice(start, i);
       tokens.fill(undefined as unknown as IToken, start, i);
       yield { tokens: chunk, next: tokens[i] };

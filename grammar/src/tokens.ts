@@ -112,7 +112,7 @@ const lexer = new Lexer(lexerTokens, {
   skipValidations: true,
 });
 
-const keywordByImage = new Map<string, TokenType>(KEYWORDS.map((k) => [k, KW[k]]));
+const keywordByImage = new Map<string, { type: TokenType; text: Keyword }>(KEYWORDS.map((k) => [k, { type: KW[k], text: k }]));
 
 export interface LexError {
   message: string;
@@ -148,7 +148,12 @@ export function tokenizeRange(text: string, start: number, end: number): LexResu
     }
     if (t.tokenType === Identifier) {
       const kw = keywordByImage.get(t.image);
-      if (kw !== undefined) retype(t, kw);
+      if (kw !== undefined) {
+        retype(t, kw.type);
+        // The keyword's own constant string: the lexer's copy dies young, and property
+        // names compare by pointer wherever the model looks one up.
+        t.image = kw.text;
+      }
       else if (tokens[i + 1]?.tokenType === Arrow) retype(t, ConnectionStart);
     } else if (t.tokenType === UnterminatedString) {
       unterminated.push({ message: 'unterminated string: close it with " on the same line', start: t.startOffset, end: t.startOffset + 1 });

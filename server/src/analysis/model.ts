@@ -13,9 +13,9 @@ export interface CertificateSpec {
   issuer: Value | null;
   file: Value | null;
   /** First occurrence of each certificate-block property. */
-  props: Map<string, Property>;
+  props: Properties;
   /** Every `san` value (san lists add up). */
-  sans: Value[];
+  sans: readonly Value[];
 }
 
 /** Why a property does not count for its declaration. */
@@ -30,10 +30,10 @@ export interface Entity {
   /** False for the second and later declarations of a name; references never resolve to those. */
   isFirst: boolean;
   /** First applicable occurrence of each property. */
-  props: Map<string, Property>;
-  ignored: Array<{ property: Property; reason: IgnoredReason }>;
+  props: Properties;
+  ignored: ReadonlyArray<{ property: Property; reason: IgnoredReason }>;
   /** Every entry of every applicable `trusts` (trusts lists add up). */
-  trusts: Value[];
+  trusts: readonly Value[];
   certificate: CertificateSpec | null;
   /** Memo of versions.ts `tlsRange`: undefined until asked. */
   tlsRange?: TlsRange | null;
@@ -46,6 +46,8 @@ export interface Reference {
   role: ReferenceRole;
   /** The declaration the reference stands in (none for connection ends). */
   owner: Entity | null;
+  /** The first declaration of the name, if any: resolved once, when the model is built. */
+  target: Entity | null;
 }
 
 export type LinkStatus =
@@ -66,7 +68,7 @@ export interface Link {
   status: LinkStatus;
   scenario: Scenario | null;
   /** First occurrence of each connection-block property. */
-  props: ReadonlyMap<string, Property>;
+  props: Properties;
 }
 
 export interface Model {
@@ -92,6 +94,7 @@ export function buildModel(file: SptlsFile): Model {
     if (entity.isFirst) byName.set(entity.name, entity);
   }
 
+  for (const r of references) r.target = byName.get(r.value.text) ?? null;
   const links = connections.map((c, index) => link(c, index, byName, references));
   return { file, entities, byName, links, references };
 }
@@ -99,26 +102,30 @@ export function buildModel(file: SptlsFile): Model {
 function declare(decl: Declaration, index: number, isFirst: boolean, references: Reference[]): Entity {
   const entity: Entity = {
     decl, name: decl.name!.text, kind: decl.kind, index, isFirst,
-    props: new Map(), ignored: [], trusts: [], certificate: null,
+    props: NO_PROPERTIES, ignored: NO_IGNORED, trusts: NO_VALUES, certificate: null,
   };
-  for (const p of propertiesOf(decl.block)) {
+  // Most declarations hold only applicable properties, and then the block's own list is the
+  // table; the lists stay shared empty ones until something is added.
+  const properties = propertiesOf(decl.block);
+  let applicable = properties;
+  let ignored: Array<{ property: Property; reason: IgnoredReason }> | null = null;
+  let trusts: readonly Value[] | null = null;
+  for (let i = 0; i < properties.length; i++) {
+    const p = properties[i]!;
     // Every occurrence's references are checked, counted or not (spec §5.1).
     collectReferences(p, entity, references);
     if (!isApplicable(p.name, decl.kind)) {
-      entity.ignored.push({ property: p, reason: 'not-applicable' });
+      (ignored ??= []).push({ property: p, reason: 'not-applicable' });
+      if (applicable === properties) applicable = properties.slice(0, i);
       continue;
     }
-    if (p.name === 'trusts') {
-      for (const v of p.values) entity.trusts.push(v);
-      if (!entity.props.has('trusts')) entity.props.set('trusts', p);
-      continue;
-    }
-    if (entity.props.has(p.name)) {
-      entity.ignored.push({ property: p, reason: 'duplicate' });
-      continue;
-    }
-    entity.props.set(p.name, p);
+    if (applicable !== properties) (applicable as Property[]).push(p);
+    if (p.name === 'trusts') trusts = trusts ? trusts.concat(p.values) : p.values;
   }
+  for (const p of repeatsIn(applicable)) (ignored ??= []).push({ property: p, reason: 'duplicate' });
+  if (applicable.length > 0) entity.props = new Properties(applicable);
+  if (ignored) entity.ignored = ignored;
+  if (trusts) entity.trusts = trusts;
   const cert = entity.props.get('certificate');
   if (cert) entity.certificate = certificateSpec(cert);
   return entity;
@@ -126,57 +133,84 @@ function declare(decl: Declaration, index: number, isFirst: boolean, references:
 
 function certificateSpec(property: Property): CertificateSpec {
   const [mode, arg] = property.values;
-  const spec: CertificateSpec = {
+  const properties = propertiesOf(property.block);
+  let sans: readonly Value[] = NO_VALUES;
+  for (const p of properties) if (p.name === 'san') sans = sans.concat(p.values);
+  return {
     property,
     mode: mode?.text === 'signed-by' ? 'signed-by' : mode?.text === 'file' ? 'file' : 'self-signed',
     issuer: mode?.text === 'signed-by' ? arg ?? null : null,
     file: mode?.text === 'file' ? arg ?? null : null,
-    props: new Map(),
-    sans: [],
+    props: properties.length > 0 ? new Properties(properties) : NO_PROPERTIES,
+    sans,
   };
-  for (const p of propertiesOf(property.block)) {
-    if (p.name === 'san') for (const v of p.values) spec.sans.push(v);
-    if (!spec.props.has(p.name)) spec.props.set(p.name, p);
-  }
-  return spec;
 }
 
 /** Properties of a block beyond the first of each name (all but `trusts` and `san`, which add up). */
-export function repeatedProperties(block: Block | null | undefined): Property[] {
-  if (!block) return [];
-  const seen = new Set<string>();
-  const out: Property[] = [];
-  for (const p of block.properties) {
-    if (p.name === 'trusts' || p.name === 'san') continue;
-    if (seen.has(p.name)) out.push(p);
-    else seen.add(p.name);
+export function repeatedProperties(block: Block | null | undefined): readonly Property[] {
+  return repeatsIn(propertiesOf(block));
+}
+
+function repeatsIn(list: readonly Property[]): readonly Property[] {
+  let out: Property[] | null = null;
+  // Scanning the earlier names beats a Set for the handful of properties a block holds;
+  // a long block gets the Set so that it stays linear.
+  const seen = list.length > 16 ? new Set<string>() : null;
+  for (let i = 0; i < list.length; i++) {
+    const name = list[i]!.name;
+    if (name === 'trusts' || name === 'san') continue;
+    let repeat = false;
+    if (seen) {
+      repeat = seen.has(name);
+      seen.add(name);
+    } else {
+      for (let j = 0; j < i && !repeat; j++) repeat = list[j]!.name === name;
+    }
+    if (repeat) (out ??= []).push(list[i]!);
   }
-  return out;
+  return out ?? NO_PROPERTY_LIST;
+}
+
+/**
+ * The first occurrence of each property name in a list, found by a scan: blocks hold a
+ * handful of properties, and a Map per declaration cost more to build than all the
+ * lookups it served.
+ */
+export class Properties {
+  private readonly list: readonly Property[];
+
+  constructor(list: readonly Property[]) {
+    this.list = list;
+  }
+
+  get(name: string): Property | undefined {
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i]!.name === name) return list[i];
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
 }
 
 function collectReferences(p: Property, entity: Entity, out: Reference[]): void {
-  if (p.name === 'trusts') for (const v of p.values) out.push({ value: v, role: 'trusts', owner: entity });
-  else if (p.name === 'signed-by' && p.values[0]) out.push({ value: p.values[0], role: 'signed-by', owner: entity });
-  else if (p.name === 'spoke-of' && p.values[0]) out.push({ value: p.values[0], role: 'spoke-of', owner: entity });
+  if (p.name === 'trusts') for (const v of p.values) out.push({ value: v, role: 'trusts', owner: entity, target: null });
+  else if (p.name === 'signed-by' && p.values[0]) out.push({ value: p.values[0], role: 'signed-by', owner: entity, target: null });
+  else if (p.name === 'spoke-of' && p.values[0]) out.push({ value: p.values[0], role: 'spoke-of', owner: entity, target: null });
   else if (p.name === 'certificate' && p.values[0]?.text === 'signed-by' && p.values[1]) {
-    out.push({ value: p.values[1], role: 'certificate-signed-by', owner: entity });
+    out.push({ value: p.values[1], role: 'certificate-signed-by', owner: entity, target: null });
   }
 }
 
-const NO_PROPERTIES: ReadonlyMap<string, Property> = new Map();
-
 function link(connection: Connection, index: number, byName: Map<string, Entity>, references: Reference[]): Link {
-  references.push({ value: connection.from, role: 'connection-end', owner: null });
-  if (connection.to) references.push({ value: connection.to, role: 'connection-end', owner: null });
   const from = byName.get(connection.from.text) ?? null;
   const to = connection.to ? byName.get(connection.to.text) ?? null : null;
+  references.push({ value: connection.from, role: 'connection-end', owner: null, target: from });
+  if (connection.to) references.push({ value: connection.to, role: 'connection-end', owner: null, target: to });
   const tls = connection.protocol?.text !== 'plain';
-  let props = NO_PROPERTIES;
-  if (connection.block && connection.block.properties.length > 0) {
-    const own = new Map<string, Property>();
-    for (const p of connection.block.properties) if (!own.has(p.name)) own.set(p.name, p);
-    props = own;
-  }
+  const own = propertiesOf(connection.block);
+  const props = own.length > 0 ? new Properties(own) : NO_PROPERTIES;
   let status: LinkStatus = 'checked';
   let scenario: Scenario | null = null;
   if (!from || !to) status = 'unresolved';
@@ -190,8 +224,11 @@ function link(connection: Connection, index: number, byName: Map<string, Entity>
   return { connection, index, from, to, tls, status, scenario, props };
 }
 
-// Most blocks are absent; one shared empty list spares an allocation per `?? []`.
+// Most blocks are absent; shared empty lists spare an allocation per `?? []`.
 const NO_PROPERTY_LIST: readonly Property[] = [];
+const NO_PROPERTIES = new Properties(NO_PROPERTY_LIST);
+const NO_VALUES: readonly Value[] = [];
+const NO_IGNORED: Entity['ignored'] = [];
 
 /** The properties of a block that may be absent. */
 export function propertiesOf(block: Block | null | undefined): readonly Property[] {

@@ -11,10 +11,8 @@ export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVer
   const chain = chains.of(to);
   if (!chain) return { kind: 'unknown', reason: `${to.name} has no certificate` };
   if (chain.broken) return { kind: 'unknown', reason: `the chain of ${to.name}'s certificate cannot be built` };
-  // Trust lists are short: a scan beats building a set per connection.
-  const trusts = (name: string) => from.trusts.some((v) => v.text === name);
-  if (trusts(to.name)) return { kind: 'trusted', via: to };
-  if (chain.root && trusts(chain.root.name)) return { kind: 'trusted', via: chain.root };
+  if (trusts(from, to.name)) return { kind: 'trusted', via: to };
+  if (chain.root && trusts(from, chain.root.name)) return { kind: 'trusted', via: chain.root };
   if (chain.root === to) {
     return { kind: 'untrusted', reason: `${to.name} presents a self-signed certificate.`, needs: `${to.name}'s own certificate`, suggestion: to.name };
   }
@@ -26,10 +24,17 @@ export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVer
       suggestion: to.name,
     };
   }
-  const intermediates = chain.cas.filter((c) => c !== chain.root && trusts(c.name)).map((c) => c.name);
+  const intermediates = chain.cas.filter((c) => c !== chain.root && trusts(from, c.name)).map((c) => c.name);
   const path = chain.cas.map((c) => c.name).join(' → ');
   const reason = intermediates.length
     ? `${to.name}'s certificate chains ${path}; trusting the intermediate ${intermediates.join(', ')} is not enough.`
     : `${to.name}'s certificate chains ${path} to the root ${chain.root.name}.`;
   return { kind: 'untrusted', reason, needs: `the root certificate ${chain.root.name}`, suggestion: chain.root.name };
+}
+
+// Trust lists are short: a scan beats building a set per connection.
+function trusts(from: Entity, name: string): boolean {
+  const list = from.trusts;
+  for (let i = 0; i < list.length; i++) if (list[i]!.text === name) return true;
+  return false;
 }

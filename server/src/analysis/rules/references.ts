@@ -41,7 +41,7 @@ export function checkReferences(ctx: RuleContext): void {
     return list;
   };
   for (const ref of model.references) {
-    const target = model.byName.get(ref.value.text);
+    const target = ref.target;
     if (!target) {
       const suggestion = suggestions++ < MAX_SUGGESTIONS ? closestName(ref.value.text, namesFor(ref.role)) : undefined;
       report('unknown-reference', ref.value,
