@@ -65,6 +65,10 @@ const requiredValues: Record<string, number> = {
   hub: 0, key: 2, valid: 2, certificate: 1,
 };
 
+// Values are gathered here and copied out at their exact length: an array grown by push
+// from [] keeps room for 16, and the AST keeps one per property.
+const scratch: Value[] = [];
+
 export class AstBuilder {
   readonly errors: SyntaxError[] = [];
 
@@ -151,14 +155,16 @@ export class AstBuilder {
     }
     if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
     if (close) end = tokenEnd(close);
-    return { properties, closed: close !== undefined, start: open ? open.startOffset : end, end };
+    // Copied at its exact length, as values are.
+    return { properties: properties.slice(), closed: close !== undefined, start: open ? open.startOffset : end, end };
   }
 
   private property(node: CstNode, context: BlockContext): Property | null {
     // Each alternative of the `property` rule has its own head key, and its values come in
     // a fixed order, so the tokens are read by name: cheaper than walking every child key.
     const c = node.children as Record<string, IToken[] | undefined>;
-    const values: Value[] = [];
+    const values = scratch;
+    values.length = 0;
     let head: IToken | undefined;
     if ((head = c['StringPropKeyword']?.[0])) take(values, c['StringLiteral']);
     else if ((head = c['KW_trusts']?.[0])) take(values, c['Identifier']);
@@ -181,11 +187,12 @@ export class AstBuilder {
     if (values.length < (requiredValues[name] ?? 0)) return null;
     if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
     const sub = (node.children['block'] as CstNode[] | undefined)?.[0];
+    const own = values.slice(); // before the sub-block reuses the scratch list
     const block = sub ? this.block(sub, context === 'connection' ? 'connection' : 'certificate') : undefined;
-    const last = values[values.length - 1];
+    const last = own[own.length - 1];
     const property: Property = {
       name,
-      values,
+      values: own,
       start: head.startOffset,
       end: block ? block.end : last ? last.end : tokenEnd(head),
     };
