@@ -7,7 +7,8 @@ import { formatDn, parseDn, DnSyntaxError } from '../../server/src/pki/x509/dn.t
 import { generateKey, describeKey } from '../../server/src/pki/x509/keys.ts';
 import { certificatePem, pemDecodeAll } from '../../server/src/pki/x509/pem.ts';
 import { privateKeyPem, readPrivateKey } from '../../server/src/pki/x509/private-key-file.ts';
-import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
+import { readCertificateFile, signatureAlgorithmOf } from '../../server/src/pki/x509/read.ts';
+import { DerError, derElements } from '../../server/src/pki/asn1/der.ts';
 import { ensureCommand } from '../support/system.ts';
 import { buildChain, fixtureKey, run, scratchDir, type Chain } from './support.ts';
 
@@ -119,8 +120,34 @@ describe('reading never throws on garbage', () => {
       const copy = Buffer.from(leaf);
       copy[i] = copy[i]! ^ 0xa5;
       assert.doesNotThrow(() => readCertificateFile(copy));
+      assert.doesNotThrow(() => signatureAlgorithmOf(copy));
     }
   });
+});
+
+describe('the shallow DER reader behind signatureAlgorithmOf', () => {
+  const leaf = buildChain([fixtureKey('rsa2048-1'), fixtureKey('rsa2048-2'), fixtureKey('ec-p256-1')]).leaf.der;
+  test('splits a certificate into tbsCertificate, signatureAlgorithm and signature', () => {
+    const [tbs, alg, sig] = derElements(leaf);
+    assert.equal(derElements(leaf).length, 3);
+    assert.equal(tbs![0], 0x30);
+    assert.equal(alg![0], 0x30);
+    assert.equal(sig![0], 0x03);
+    assert.equal(tbs!.length + alg!.length + sig!.length + 4, leaf.length); // + the outer long-form header
+    // The EC leaf is signed by the RSA intermediate.
+    assert.deepEqual(signatureAlgorithmOf(leaf), { oid: '1.2.840.113549.1.1.11', name: 'sha256WithRSAEncryption', hash: 'sha256' });
+  });
+  const bad: [string, number[]][] = [
+    ['empty', []],
+    ['a primitive value', [0x02, 0x01, 0x05]],
+    ['a length past the end', [0x30, 0x05, 0x02, 0x01]],
+    ['an element past its container', [0x30, 0x03, 0x02, 0x05, 0x01]],
+    ['bytes after the value', [0x30, 0x00, 0x00]],
+    ['an indefinite length', [0x30, 0x80, 0x00, 0x00]],
+  ];
+  for (const [name, bytes] of bad) {
+    test(`refuses ${name} with a DerError`, () => assert.throws(() => derElements(Buffer.from(bytes)), DerError));
+  }
 });
 
 describe('distinguished names', () => {

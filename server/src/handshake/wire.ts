@@ -3,7 +3,7 @@
 // came, plaintext alerts, and what a peer that is not TLS answered. TLS 1.3 hides
 // these in encrypted records, which are opened with the handshake traffic secret
 // Node hands out through its 'keylog' event.
-import { createDecipheriv, createHmac } from 'node:crypto';
+import { createDecipheriv, createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { alertByNumber } from './alerts.ts';
 import type { TlsAlert } from './report.ts';
 
@@ -59,14 +59,17 @@ function classifyNonTls(bytes: Buffer): NonTlsReply | undefined {
   return { kind, ...preview(bytes) };
 }
 
+// Keys go to node:crypto as KeyObjects: given a Buffer, every createHmac/createDecipheriv
+// first probes whether it is a KeyObject or CryptoKey, which costs more than the HMAC itself.
+
 /** HKDF-Expand-Label (RFC 8446 §7.1) for outputs of at most one hash block. */
-function expandLabel(secret: Buffer, label: string, length: number, hash: string): Buffer {
+function expandLabel(secret: KeyObject, label: string, length: number, hash: string): Buffer {
   const full = Buffer.from(`tls13 ${label}`, 'latin1');
   const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, full.length]), full, Buffer.from([0]), Buffer.from([1])]);
   return createHmac(hash, secret).update(info).digest().subarray(0, length);
 }
 
-function openRecord(suite: Tls13Suite, key: Buffer, iv: Buffer, seq: number, header: Buffer, payload: Buffer): Buffer {
+function openRecord(suite: Tls13Suite, key: KeyObject, iv: Buffer, seq: number, header: Buffer, payload: Buffer): Buffer {
   const nonce = Buffer.from(iv);
   for (let i = 0; i < 8; i++) nonce[nonce.length - 1 - i]! ^= Math.floor(seq / 2 ** (8 * i)) & 0xff;
   const tag = payload.subarray(payload.length - 16);
@@ -133,7 +136,7 @@ export function readServerFlight(bytes: Buffer, serverHandshakeSecret?: Buffer):
   let plain = Buffer.alloc(0);
   let decrypted = Buffer.alloc(0);
   let hello: ServerFlight['serverHello'];
-  let keys: { suite: Tls13Suite; key: Buffer; iv: Buffer } | undefined;
+  let keys: { suite: Tls13Suite; key: KeyObject; iv: Buffer } | undefined;
   let seq = 0;
   try {
     for (let off = 0; off + 5 <= bytes.length;) {
@@ -149,7 +152,10 @@ export function readServerFlight(bytes: Buffer, serverHandshakeSecret?: Buffer):
       if (type === CT_APPDATA && hello?.version === TLS13 && serverHandshakeSecret && !flight.sawHandshakeEnd) {
         const suite = TLS13_SUITES[hello.suite];
         if (!suite) break;
-        keys ??= { suite, key: expandLabel(serverHandshakeSecret, 'key', suite.keyLen, suite.hash), iv: expandLabel(serverHandshakeSecret, 'iv', 12, suite.hash) };
+        if (!keys) {
+          const secret = createSecretKey(serverHandshakeSecret);
+          keys = { suite, key: createSecretKey(expandLabel(secret, 'key', suite.keyLen, suite.hash)), iv: expandLabel(secret, 'iv', 12, suite.hash) };
+        }
         const inner = openRecord(suite, keys.key, keys.iv, seq++, header, payload);
         let end = inner.length - 1;
         while (end >= 0 && inner[end] === 0) end--;

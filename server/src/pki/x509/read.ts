@@ -2,6 +2,7 @@
 // throws: garbage comes back as a typed error the caller can show.
 import { createHash, createPublicKey } from 'node:crypto';
 import {
+  derElements,
   DerError, TAG, child, children, isTag, parseDer, primitiveBytes, readBitString, readInteger, readOid, readTime,
   rawBytes, tagged, toDer, type Asn1,
 } from '../asn1/der.ts';
@@ -106,8 +107,10 @@ export interface SignatureAlgorithm {
  */
 export function signatureAlgorithmOf(der: Uint8Array): SignatureAlgorithm {
   try {
-    const sigAlg = children(parseDer(Buffer.from(der)), 'Certificate')[1];
-    if (!sigAlg) return { oid: '', name: 'unreadable', hash: 'unknown' };
+    // Only the signatureAlgorithm element is parsed: the handshake tester asks this of every certificate it is sent.
+    const element = derElements(der)[1];
+    if (!element) return { oid: '', name: 'unreadable', hash: 'unknown' };
+    const sigAlg = parseDer(element);
     const { signatureAlgorithm, signatureHash } = signatureOf(sigAlg);
     return { oid: readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm'), name: signatureAlgorithm, hash: signatureHash };
   } catch {
