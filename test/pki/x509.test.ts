@@ -8,7 +8,8 @@ import { generateKey, describeKey } from '../../server/src/pki/x509/keys.ts';
 import { certificatePem, pemDecodeAll } from '../../server/src/pki/x509/pem.ts';
 import { privateKeyPem, readPrivateKey } from '../../server/src/pki/x509/private-key-file.ts';
 import { readCertificateFile, signatureAlgorithmOf } from '../../server/src/pki/x509/read.ts';
-import { DerError, derElements } from '../../server/src/pki/asn1/der.ts';
+import { DerError, derElements, oid, oidFromTlv, toDer } from '../../server/src/pki/asn1/der.ts';
+import { SIGNATURE_ALGORITHM_INFO } from '../../server/src/pki/x509/oids.ts';
 import { ensureCommand } from '../support/system.ts';
 import { buildChain, fixtureKey, run, scratchDir, type Chain } from './support.ts';
 
@@ -63,6 +64,7 @@ for (const c of chains) {
       assert.equal(l!.subjectText, 'CN=server.example.test,OU=TSM Network,O=sptls,C=US');
       assert.deepEqual(l!.issuer.map((a) => [a.type, a.value]), [['C', 'US'], ['O', 'sptls'], ['CN', 'Test Intermediate CA']]);
       assert.equal(l!.signatureAlgorithm, run('openssl', ['x509', '-in', leaf, '-noout', '-text']).stdout.match(/Signature Algorithm: (\S+)/)![1]);
+      assert.equal(signatureAlgorithmOf(chain.leaf.der).name, l!.signatureAlgorithm); // the shallow reader agrees
       const fp = run('openssl', ['x509', '-in', leaf, '-noout', '-fingerprint', '-sha256']).stdout.trim().split('=')[1];
       assert.equal(l!.fingerprintSha256, fp);
       const end = new Date(run('openssl', ['x509', '-in', leaf, '-noout', '-enddate']).stdout.trim().split('=')[1]!);
@@ -136,6 +138,13 @@ describe('the shallow DER reader behind signatureAlgorithmOf', () => {
     assert.equal(tbs!.length + alg!.length + sig!.length + 4, leaf.length); // + the outer long-form header
     // The EC leaf is signed by the RSA intermediate.
     assert.deepEqual(signatureAlgorithmOf(leaf), { oid: '1.2.840.113549.1.1.11', name: 'sha256WithRSAEncryption', hash: 'sha256' });
+  });
+  test('reads OBJECT IDENTIFIERs as the full parser writes them', () => {
+    for (const dotted of [...Object.keys(SIGNATURE_ALGORITHM_INFO), '0.9.2342.19200300.100.1.25', '2.5.29.17', '2.999.3', '1.3.6.1.4.1.311.60.2.1.3']) {
+      assert.equal(oidFromTlv(toDer(oid(dotted))), dotted);
+    }
+    assert.throws(() => oidFromTlv(Buffer.from([0x06, 0x02, 0x2a, 0x86])), DerError); // last arc cut short
+    assert.throws(() => oidFromTlv(Buffer.from([0x02, 0x01, 0x2a])), DerError); // an INTEGER
   });
   const bad: [string, number[]][] = [
     ['empty', []],

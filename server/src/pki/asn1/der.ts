@@ -95,6 +95,28 @@ export function derElements(bytes: Uint8Array): Uint8Array[] {
   return out;
 }
 
+/** The dotted form of an OBJECT IDENTIFIER given as its whole TLV (from derElements), without a parse tree. */
+export function oidFromTlv(tlv: Uint8Array): string {
+  if (tlv[0] !== TAG.OID) throw new DerError('expected an OBJECT IDENTIFIER');
+  const { contentStart, end } = header(tlv, 0, 'OBJECT IDENTIFIER');
+  if (end !== tlv.length || contentStart === end) throw new DerError('malformed OBJECT IDENTIFIER');
+  const arcs: number[] = [];
+  let value = 0;
+  for (let i = contentStart; i < end; i++) {
+    if (value > 2 ** 45) throw new DerError('OBJECT IDENTIFIER arc too large');
+    value = value * 128 + (tlv[i]! & 0x7f);
+    if (tlv[i]! & 0x80) continue;
+    if (arcs.length === 0) {
+      // The first sub-identifier packs two arcs: 40 × first + second, the first being 0, 1 or 2.
+      const first = Math.min(2, Math.floor(value / 40));
+      arcs.push(first, value - 40 * first);
+    } else arcs.push(value);
+    value = 0;
+  }
+  if (tlv[end - 1]! & 0x80) throw new DerError('OBJECT IDENTIFIER cut short');
+  return arcs.join('.');
+}
+
 /** Where the contents of the DER value at `off` start and where the value ends. */
 function header(bytes: Uint8Array, off: number, what: string): { contentStart: number; end: number } {
   if ((bytes[off]! & 0x1f) === 0x1f) throw new DerError(`${what}: multi-byte tags are not read here`);

@@ -2,7 +2,7 @@
 // throws: garbage comes back as a typed error the caller can show.
 import { createHash, createPublicKey } from 'node:crypto';
 import {
-  derElements,
+  derElements, oidFromTlv,
   DerError, TAG, child, children, isTag, parseDer, primitiveBytes, readBitString, readInteger, readOid, readTime,
   rawBytes, tagged, toDer, type Asn1,
 } from '../asn1/der.ts';
@@ -107,12 +107,16 @@ export interface SignatureAlgorithm {
  */
 export function signatureAlgorithmOf(der: Uint8Array): SignatureAlgorithm {
   try {
-    // Only the signatureAlgorithm element is parsed: the handshake tester asks this of every certificate it is sent.
+    // Read without a parse tree: the handshake tester asks this of every certificate it is sent.
     const element = derElements(der)[1];
-    if (!element) return { oid: '', name: 'unreadable', hash: 'unknown' };
-    const sigAlg = parseDer(element);
-    const { signatureAlgorithm, signatureHash } = signatureOf(sigAlg);
-    return { oid: readOid(child(sigAlg, 0, 'signatureAlgorithm'), 'signatureAlgorithm'), name: signatureAlgorithm, hash: signatureHash };
+    const oidTlv = element && derElements(element)[0];
+    if (!oidTlv) return { oid: '', name: 'unreadable', hash: 'unknown' };
+    const oid = oidFromTlv(oidTlv);
+    const info = SIGNATURE_ALGORITHM_INFO[oid];
+    if (!info) return { oid, name: oid, hash: 'unknown' };
+    // Only RSASSA-PSS names its hash in the parameters; it is rare enough to parse in full.
+    const hash = oid === RSASSA_PSS_OID ? pssHash(children(parseDer(element), 'AlgorithmIdentifier')[1]) : info[1];
+    return { oid, name: info[0], hash };
   } catch {
     return { oid: '', name: 'unreadable', hash: 'unknown' };
   }
