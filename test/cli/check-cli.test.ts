@@ -10,7 +10,7 @@ const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'sptls.cjs');
 
 before(() => {
-  if (!existsSync(join(root, 'dist', 'cli.cjs'))) {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.mjs'))) {
     const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     assert.equal(b.status, 0, b.stderr);
   }

@@ -9,11 +9,12 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === '--version') { io.out('sptls 0.1.0\n'); return 0; }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`sptls: unknown command '${name}'. Run 'sptls --help' for the list.\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) { io.out(command.help); return 0; }
   try {
     return await command.run(rest, io);

@@ -7,8 +7,6 @@ export interface CliIO {
 }
 
 export interface Command {
-  name: string;
-  summary: string;
   help: string;
   run(args: string[], io: CliIO): Promise<number>;
 }

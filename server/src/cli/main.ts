@@ -1,4 +1,4 @@
-// Process entry of the `sptls` command (bundled to dist/cli.cjs).
+// Process entry of the `sptls` command (bundled, split per command, to dist/cli/main.mjs).
 import { main } from './cli.ts';
 import { EXIT_USAGE, type CliIO } from './io.ts';
 

@@ -1,7 +1,6 @@
 // Places the diagram model with ELK's layered algorithm (elkjs, run in-process: the
 // bundled build needs no web worker). Kinds sit in columns — initiators left,
 // responders right, CAs last — and connections run left to right.
-import * as elkBundled from 'elkjs/lib/elk.bundled.js';
 import type { ELK, ELKConstructorArguments, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api.js';
 import { KIND_PRESENTATION } from './kinds.ts';
 import type { ChainEdge, ConnectionEdge, DiagramModel, DiagramNode } from './model.ts';
@@ -67,9 +66,15 @@ const ROOT_OPTIONS = {
   'elk.padding': '[top=16,left=16,bottom=16,right=16]',
 };
 
-// elkjs is CommonJS with a `default` twin of its export; Node's ESM loader and esbuild both expose it as `default`.
-const ElkConstructor = (elkBundled as unknown as { default: new (args?: ELKConstructorArguments) => ELK }).default;
 let elk: ELK | null = null;
+
+// elkjs is 3 MB of the CLI bundle: loaded on the first layout, so that `sptls check` and
+// the other commands do not pay for evaluating it. It is CommonJS with a `default` twin of
+// its export; Node's ESM loader and esbuild both expose it as `default`.
+async function loadElk(): Promise<ELK> {
+  const elkBundled = await import('elkjs/lib/elk.bundled.js');
+  return new (elkBundled as unknown as { default: new (args?: ELKConstructorArguments) => ELK }).default();
+}
 /** Nodes from which the layout trades some crossing minimisation for speed. */
 const LARGE_GRAPH = 40;
 
@@ -90,7 +95,7 @@ export async function layoutDiagram(model: DiagramModel, options: LayoutOptions 
     })),
     edges,
   };
-  elk ??= new ElkConstructor();
+  elk ??= await loadElk();
   const laid = await elk.layout(graph);
 
   const byId = new Map(model.nodes.map((n) => [n.id, n]));

@@ -61,8 +61,6 @@ function jsonDiagnostic(d: Diagnostic, lines: LineIndex) {
 }
 
 export const checkCommand: Command = {
-  name: 'check',
-  summary: 'check topology files and print their diagnostics',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { format: 'string', now: 'string', keydbs: 'string' });

@@ -48,8 +48,6 @@ export async function writeAtomically(path: string, text: string, sink: FileSink
 }
 
 export const diagramCommand: Command = {
-  name: 'diagram',
-  summary: 'draw the topology (SVG, Graphviz DOT or Mermaid)',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { 'format': 'string', 'out': 'string', 'expand': 'multi', 'no-chains': 'boolean', 'collapse': 'string', 'now': 'string' });

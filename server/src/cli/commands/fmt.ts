@@ -65,8 +65,6 @@ async function replaceFile(full: string, text: string): Promise<void> {
 }
 
 export const fmtCommand: Command = {
-  name: 'fmt',
-  summary: 'lay out topology files in the canonical form',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { check: 'boolean', write: 'boolean' });

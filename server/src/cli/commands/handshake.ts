@@ -169,8 +169,6 @@ async function probeAs(prober: HandshakeProber, target: ProbeTarget, options: Pr
 /** The command over any prober; tests give it a fake. */
 export function makeHandshakeCommand(prober: HandshakeProber): Command {
   return {
-    name: 'handshake',
-    summary: 'test a live TLS handshake: chain, name, validity, key, signature, client auth',
     help,
     async run(argv, io) {
       const args = parseArgs(argv, OPTIONS);

@@ -1,23 +1,22 @@
-// Every `sptls` command, in the order `sptls --help` lists them.
+// Every `sptls` command, in the order `sptls --help` lists them. A command's module is
+// loaded only when it runs: the CLI bundle is split along these imports, so `sptls check`
+// compiles the parser and the rules, not ELK, node-forge or the language server.
 import type { Command } from '../io.ts';
-import { checkCommand } from './check.ts';
-import { diagramCommand } from './diagram.ts';
-import { fmtCommand } from './fmt.ts';
-import { handshakeCommand } from './handshake.ts';
-import { inspectCommand } from './inspect.ts';
-import { issueCommand } from './issue.ts';
-import { keydbCommand } from './keydb.ts';
-import { lspCommand } from './lsp.ts';
-import { simulateCommand } from './simulate.ts';
 
-export const commands: Command[] = [
-  checkCommand,
-  diagramCommand,
-  fmtCommand,
-  handshakeCommand,
-  inspectCommand,
-  issueCommand,
-  keydbCommand,
-  lspCommand,
-  simulateCommand,
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: CommandEntry[] = [
+  { name: 'check', summary: 'check topology files and print their diagnostics', load: async () => (await import('./check.ts')).checkCommand },
+  { name: 'diagram', summary: 'draw the topology (SVG, Graphviz DOT or Mermaid)', load: async () => (await import('./diagram.ts')).diagramCommand },
+  { name: 'fmt', summary: 'lay out topology files in the canonical form', load: async () => (await import('./fmt.ts')).fmtCommand },
+  { name: 'handshake', summary: 'test a live TLS handshake: chain, name, validity, key, signature, client auth', load: async () => (await import('./handshake.ts')).handshakeCommand },
+  { name: 'inspect', summary: 'list the entries of a .kdb, PKCS#12 or PEM/ARM/DER file', load: async () => (await import('./inspect.ts')).inspectCommand },
+  { name: 'issue', summary: 'issue the CAs and certificates a topology declares', load: async () => (await import('./issue.ts')).issueCommand },
+  { name: 'keydb', summary: 'build key databases and truststores per component from the issued PKI', load: async () => (await import('./keydb.ts')).keydbCommand },
+  { name: 'lsp', summary: 'run the language server on stdio for any editor', load: async () => (await import('./lsp.ts')).lspCommand },
+  { name: 'simulate', summary: 'rehearse every TLS connection on 127.0.0.1 and compare with the rules', load: async () => (await import('./simulate.ts')).simulateCommand },
 ];

@@ -35,8 +35,6 @@ Examples:
 `;
 
 export const inspectCommand: Command = {
-  name: 'inspect',
-  summary: 'list the entries of a .kdb, PKCS#12 or PEM/ARM/DER file',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { 'password-env': 'string', stash: 'string', format: 'string' });

@@ -37,8 +37,6 @@ Exit status: 0 done, 1 refused or some certificate could not be issued, 2 usage 
 `;
 
 export const issueCommand: Command = {
-  name: 'issue',
-  summary: 'issue the CAs and certificates a topology declares',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { out: 'string', only: 'multi', 'dry-run': 'boolean', renew: 'boolean', force: 'boolean', 'ca-passphrase-env': 'string' });

@@ -38,8 +38,6 @@ has errors that affect the PKI, 2 usage or I/O error.
 `;
 
 export const keydbCommand: Command = {
-  name: 'keydb',
-  summary: 'build key databases and truststores per component from the issued PKI',
   help,
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { out: 'string', only: 'multi', 'native-kdb': 'boolean', force: 'boolean', 'password-env': 'string' });

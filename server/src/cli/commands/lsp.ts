@@ -12,8 +12,6 @@ for Neovim and Emacs). The server runs until the client sends exit or closes std
 `;
 
 export const lspCommand: Command = {
-  name: 'lsp',
-  summary: 'run the language server on stdio for any editor',
   help,
   run(args: string[]): Promise<number> {
     const parsed = parseArgs(args, { stdio: 'boolean', 'clientProcessId': 'string' });

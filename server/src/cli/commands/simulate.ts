@@ -66,8 +66,6 @@ const OPTIONS = { pki: 'string', format: 'string', timeout: 'string', now: 'stri
 
 export function makeSimulateCommand(prober: HandshakeProber): Command {
   return {
-    name: 'simulate',
-    summary: 'rehearse every TLS connection on 127.0.0.1 and compare with the rules',
     help,
     async run(argv: string[], io: CliIO): Promise<number> {
       const args = parseArgs(argv, OPTIONS);
