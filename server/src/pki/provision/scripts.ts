@@ -22,9 +22,24 @@ const dbType = (file: string) => (/\.(p12|pfx)$/i.test(file) ? 'pkcs12' : 'cms')
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const cmd = (s: string) => `"${s.replace(/"/g, "'").replace(/%/g, '%%')}"`;
 
+/**
+ * The gsk8capicmd_64 arguments that build the key database, in order, for either shell:
+ * `q` quotes a file name or label, `kdbPw`/`p12Pw` are the shell's password variables.
+ */
+function gskitSteps(s: GskitScript, q: (s: string) => string, kdbPw: string, p12Pw: string): string[] {
+  return [
+    `-keydb -create -db ${q(s.dbFile)} -pw "${kdbPw}" -type ${dbType(s.dbFile)} -stash`,
+    ...s.trusted.map((t) => `-cert -add -db ${q(s.dbFile)} -stashed -label ${q(t.label)} -file ${q(t.armFile)} -format ascii`),
+    ...(s.pkcs12 ? [
+      `-cert -import -db ${q(s.pkcs12.file)} -pw "${p12Pw}" -type pkcs12 -target ${q(s.dbFile)} -target_stashed -target_type ${dbType(s.dbFile)} -label ${q(s.pkcs12.label)} -new_label ${q(s.pkcs12.label)}`,
+      `-cert -setdefault -db ${q(s.dbFile)} -stashed -label ${q(s.pkcs12.label)}`,
+    ] : []),
+    `-cert -list -db ${q(s.dbFile)} -stashed`,
+  ];
+}
+
 export function shellScript(s: GskitScript): string {
   const pw = (file: string | null) => (file ? `$(head -n 1 ${sh(file)})` : `\${${s.passwordEnv}:?set ${s.passwordEnv} to the key store password}`);
-  const g = (args: string) => `"$GSK" ${args}`;
   const lines = [
     '#!/bin/sh',
     `# Creates ${s.dbFile} + its stash for ${s.title} (written by sptls keydb from ${s.topologyName}).`,
@@ -37,15 +52,7 @@ export function shellScript(s: GskitScript): string {
     `KDB_PW=${pw(s.dbPasswordFile)}`,
     ...(s.pkcs12 ? [`P12_PW=${pw(s.pkcs12.passwordFile)}`] : []),
   ];
-  const gskit = [
-    g(`-keydb -create -db ${sh(s.dbFile)} -pw "$KDB_PW" -type ${dbType(s.dbFile)} -stash`),
-    ...s.trusted.map((t) => g(`-cert -add -db ${sh(s.dbFile)} -stashed -label ${sh(t.label)} -file ${sh(t.armFile)} -format ascii`)),
-    ...(s.pkcs12 ? [
-      g(`-cert -import -db ${sh(s.pkcs12.file)} -pw "$P12_PW" -type pkcs12 -target ${sh(s.dbFile)} -target_stashed -target_type ${dbType(s.dbFile)} -label ${sh(s.pkcs12.label)} -new_label ${sh(s.pkcs12.label)}`),
-      g(`-cert -setdefault -db ${sh(s.dbFile)} -stashed -label ${sh(s.pkcs12.label)}`),
-    ] : []),
-    g(`-cert -list -db ${sh(s.dbFile)} -stashed`),
-  ];
+  const gskit = gskitSteps(s, sh, '$KDB_PW', '$P12_PW').map((args) => `"$GSK" ${args}`);
   if (!s.dsmcert) return [...lines, ...gskit, ''].join('\n');
   const dsmcert = [
     ...s.dsmcert.map((d) => `dsmcert -add -server ${sh(d.server)} -file ${sh(d.armFile)}`),
@@ -65,7 +72,6 @@ export function shellScript(s: GskitScript): string {
 
 export function cmdScript(s: GskitScript): string {
   const pw = (name: string, file: string | null) => (file ? `set /p ${name}=<${cmd(file)}` : `set "${name}=%${s.passwordEnv}%"`);
-  const g = (args: string) => `"%GSK%" ${args} || exit /b 1`;
   const lines = [
     '@echo off',
     `rem Creates ${s.dbFile} + its stash for ${s.title} (written by sptls keydb from ${s.topologyName}).`,
@@ -77,15 +83,7 @@ export function cmdScript(s: GskitScript): string {
     pw('KDB_PW', s.dbPasswordFile),
     ...(s.pkcs12 ? [pw('P12_PW', s.pkcs12.passwordFile)] : []),
   ];
-  const gskit = [
-    g(`-keydb -create -db ${cmd(s.dbFile)} -pw "%KDB_PW%" -type ${dbType(s.dbFile)} -stash`),
-    ...s.trusted.map((t) => g(`-cert -add -db ${cmd(s.dbFile)} -stashed -label ${cmd(t.label)} -file ${cmd(t.armFile)} -format ascii`)),
-    ...(s.pkcs12 ? [
-      g(`-cert -import -db ${cmd(s.pkcs12.file)} -pw "%P12_PW%" -type pkcs12 -target ${cmd(s.dbFile)} -target_stashed -target_type ${dbType(s.dbFile)} -label ${cmd(s.pkcs12.label)} -new_label ${cmd(s.pkcs12.label)}`),
-      g(`-cert -setdefault -db ${cmd(s.dbFile)} -stashed -label ${cmd(s.pkcs12.label)}`),
-    ] : []),
-    g(`-cert -list -db ${cmd(s.dbFile)} -stashed`),
-  ];
+  const gskit = gskitSteps(s, cmd, '%KDB_PW%', '%P12_PW%').map((args) => `"%GSK%" ${args} || exit /b 1`);
   if (!s.dsmcert) return [...lines, ...gskit, ''].join('\r\n');
   return [
     ...lines,
