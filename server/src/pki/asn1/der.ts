@@ -100,21 +100,9 @@ export function oidFromTlv(tlv: Uint8Array): string {
   if (tlv[0] !== TAG.OID) throw new DerError('expected an OBJECT IDENTIFIER');
   const { contentStart, end } = header(tlv, 0, 'OBJECT IDENTIFIER');
   if (end !== tlv.length || contentStart === end) throw new DerError('malformed OBJECT IDENTIFIER');
-  const arcs: number[] = [];
-  let value = 0;
-  for (let i = contentStart; i < end; i++) {
-    if (value > 2 ** 45) throw new DerError('OBJECT IDENTIFIER arc too large');
-    value = value * 128 + (tlv[i]! & 0x7f);
-    if (tlv[i]! & 0x80) continue;
-    if (arcs.length === 0) {
-      // The first sub-identifier packs two arcs: 40 × first + second, the first being 0, 1 or 2.
-      const first = Math.min(2, Math.floor(value / 40));
-      arcs.push(first, value - 40 * first);
-    } else arcs.push(value);
-    value = 0;
-  }
+  // forge reads a last arc whose final byte still says "more follows" as if it ended there.
   if (tlv[end - 1]! & 0x80) throw new DerError('OBJECT IDENTIFIER cut short');
-  return arcs.join('.');
+  return oidFromContent(tlv.subarray(contentStart, end));
 }
 
 /** Where the contents of the DER value at `off` start and where the value ends. */
@@ -167,7 +155,9 @@ export function rawBytes(node: Asn1 | undefined, what: string): Buffer {
 }
 
 export const readOid = (node: Asn1 | undefined, what: string): string =>
-  asn1.derToOid(toBinary(primitiveBytes(node, TAG.OID, what)));
+  oidFromContent(primitiveBytes(node, TAG.OID, what));
+
+const oidFromContent = (bytes: Uint8Array): string => asn1.derToOid(toBinary(bytes));
 
 export function readInteger(node: Asn1 | undefined, what: string): bigint {
   const b = primitiveBytes(node, TAG.INTEGER, what);
