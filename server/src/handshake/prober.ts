@@ -186,7 +186,7 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
     resolved = { target, options, address, servername, timeoutMs };
     const pinned = options.tls && options.tls !== 'all' ? options.tls : undefined;
     const a = await attempt(resolved, pinned, report.timings);
-    const certs = a.flight.certificates?.map((der) => new X509Certificate(der));
+    const certs = a.flight.certificates?.map((der, i) => (i === 0 && a.peerLeaf?.raw.equals(der) ? a.peerLeaf : new X509Certificate(der)));
     const presented = certs ?? a.nodeChain;
     if (presented.length > 0) report.chainSource = certs ? 'wire' : 'node';
     report.chain = presented.map((c) => certFacts(c, now));

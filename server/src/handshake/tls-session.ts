@@ -3,7 +3,7 @@
 // afterwards (wire.ts); the session is never used for application data.
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { connect as tlsConnect, createSecureContext, type SecureContext, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type SecureContext, type SecureVersion } from 'node:tls';
 import type { X509Certificate } from 'node:crypto';
 import { readServerFlight, type ServerFlight } from './wire.ts';
 import { elapsedMs } from './phases.ts';
@@ -33,6 +33,8 @@ export interface TlsAttempt {
   alpn?: string;
   /** Node's view of the peer chain, filled only when the wire could not be read. */
   nodeChain: X509Certificate[];
+  /** The leaf as OpenSSL already parsed it, so the copy read off the wire need not be parsed again. */
+  peerLeaf?: X509Certificate;
   flight: ServerFlight;
   /** Why the handshake did not complete. */
   error?: NodeError;
@@ -99,9 +101,9 @@ function nodeError(e: unknown): NodeError {
   return { code: err.code ?? 'ERR_TLS', message: err.message };
 }
 
-function nodeChainOf(tls: TLSSocket): X509Certificate[] {
+function nodeChainOf(leaf: X509Certificate | undefined): X509Certificate[] {
   const chain: X509Certificate[] = [];
-  let cert = tls.getPeerX509Certificate();
+  let cert = leaf;
   while (cert && !chain.some((c) => c.fingerprint256 === cert!.fingerprint256)) {
     chain.push(cert);
     cert = cert.issuerCertificate;
@@ -146,6 +148,7 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
       const cipher = tls.getCipher();
       const eph = tls.getEphemeralKeyInfo();
       const seen = attempt();
+      const leaf = tls.getPeerX509Certificate();
       const base: TlsAttempt = {
         ...seen,
         established: true,
@@ -154,7 +157,8 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
         cipher: cipher.standardName ?? cipher.name,
         ...(eph && 'name' in eph && eph.name ? { group: eph.name } : eph && 'type' in eph && eph.type ? { group: eph.type } : {}),
         ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
-        nodeChain: seen.flight.certificates ? [] : nodeChainOf(tls),
+        nodeChain: seen.flight.certificates ? [] : nodeChainOf(leaf),
+        ...(leaf ? { peerLeaf: leaf } : {}),
       };
       // Only TLS 1.3 can refuse the client after secureConnect. When the decrypted
       // handshake shows no CertificateRequest there is nothing to wait for.

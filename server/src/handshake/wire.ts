@@ -21,8 +21,12 @@ export interface ServerFlight {
   /** DER certificates in the order the server sent them. */
   certificates?: Buffer[];
   certificateRequested?: boolean;
-  /** True when the server's whole handshake flight was read, so absence of a request is known. */
-  sawHandshakeEnd: boolean;
+  /**
+   * True once the flight was read past the place of a CertificateRequest, so its absence is
+   * known: TLS 1.2's ServerHelloDone, TLS 1.3's Certificate (a request comes before it) or,
+   * without a certificate, Finished.
+   */
+  pastRequest: boolean;
   /** Version (0x0303, 0x0304…) and cipher suite id chosen in the ServerHello. */
   serverHello?: { version: number; suite: number };
 }
@@ -130,7 +134,7 @@ function serverHelloFacts(body: Buffer): { version: number; suite: number } {
  * SERVER_HANDSHAKE_TRAFFIC_SECRET; without it encrypted records are skipped.
  */
 export function readServerFlight(bytes: Buffer, serverHandshakeSecret?: Buffer): ServerFlight {
-  const flight: ServerFlight = { sawHandshakeEnd: false };
+  const flight: ServerFlight = { pastRequest: false };
   const nonTls = classifyNonTls(bytes);
   if (nonTls) return { ...flight, nonTls };
   let plain = Buffer.alloc(0);
@@ -149,7 +153,9 @@ export function readServerFlight(bytes: Buffer, serverHandshakeSecret?: Buffer):
         plain = Buffer.concat([plain, payload]);
         for (const m of messages(plain)) if (m.type === HS_SERVER_HELLO) hello = serverHelloFacts(m.body);
       }
-      if (type === CT_APPDATA && hello?.version === TLS13 && serverHandshakeSecret && !flight.sawHandshakeEnd) {
+      // Records after the Certificate (CertificateVerify, Finished) say nothing the report
+      // needs, so decryption stops there.
+      if (type === CT_APPDATA && hello?.version === TLS13 && serverHandshakeSecret && !flight.pastRequest) {
         const suite = TLS13_SUITES[hello.suite];
         if (!suite) break;
         if (!keys) {
@@ -161,16 +167,16 @@ export function readServerFlight(bytes: Buffer, serverHandshakeSecret?: Buffer):
         while (end >= 0 && inner[end] === 0) end--;
         if (inner[end] === CT_HANDSHAKE) decrypted = Buffer.concat([decrypted, inner.subarray(0, end)]);
         if (inner[end] === CT_ALERT && !flight.alert) flight.alert = alertByNumber(inner[1]!);
-        for (const m of messages(decrypted)) if (m.type === HS_FINISHED) flight.sawHandshakeEnd = true;
+        for (const m of messages(decrypted)) if (m.type === HS_CERTIFICATE || m.type === HS_FINISHED) flight.pastRequest = true;
       }
     }
     const tls13 = hello?.version === TLS13;
     for (const m of messages(tls13 ? decrypted : plain)) {
       if (m.type === HS_CERTIFICATE) flight.certificates = parseCertificateList(m.body, tls13);
       if (m.type === HS_CERT_REQUEST) flight.certificateRequested = true;
-      if (!tls13 && m.type === HS_SERVER_HELLO_DONE) flight.sawHandshakeEnd = true;
+      if (!tls13 && m.type === HS_SERVER_HELLO_DONE) flight.pastRequest = true;
     }
-    if (flight.sawHandshakeEnd) flight.certificateRequested ??= false;
+    if (flight.pastRequest) flight.certificateRequested ??= false;
   } catch {
     // Malformed or undecryptable input: keep what was read so far; the caller falls back to Node's view.
   }
