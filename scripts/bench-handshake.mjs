@@ -87,7 +87,7 @@ try {
     console.log(`TLS ${version}  ${p.toFixed(2)} (${pct(wall, 0.1).toFixed(2)}-${pct(wall, 0.9).toFixed(2)})          [${median(hs).toFixed(2)}]            ${sTime.toFixed(2)} (${connections} in ${(sTimeMs / 1000).toFixed(1)} s)      ${(p / sTime).toFixed(2)}x   ${cold.toFixed(2)} ms, ${(cold / sTime).toFixed(2)}x`);
   }
   console.log('prober time = whole probe() call: TCP connect, handshake, wire read, certificate facts and all checks.');
-console.log(`cold = median of the first ${COLD} training probes of that version (TLS 1.2 runs first, in a fresh process).`);
+  console.log(`cold = median of the first ${COLD} training probes of that version (TLS 1.2 runs first, in a fresh process).`);
 } finally {
   server.kill();
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import type {
 } from './report.ts';
 import { TLS_VERSIONS } from './report.ts';
 import { ldapStartTls } from './starttls-ldap.ts';
-import { runTlsSession, type TlsAttempt } from './tls-session.ts';
+import { nodeChainOf, runTlsSession, type TlsAttempt } from './tls-session.ts';
 import { certificatesFromPem } from './trust.ts';
 import type { NonTlsReply } from './wire.ts';
 
@@ -187,7 +187,7 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
     const pinned = options.tls && options.tls !== 'all' ? options.tls : undefined;
     const a = await attempt(resolved, pinned, report.timings);
     const certs = a.flight.certificates?.map((der, i) => (i === 0 && a.peerLeaf?.raw.equals(der) ? a.peerLeaf : new X509Certificate(der)));
-    const presented = certs ?? a.nodeChain;
+    const presented = certs ?? nodeChainOf(a.peerLeaf);
     if (presented.length > 0) report.chainSource = certs ? 'wire' : 'node';
     report.chain = presented.map((c) => certFacts(c, now));
     if (a.established) {

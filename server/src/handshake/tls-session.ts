@@ -31,9 +31,10 @@ export interface TlsAttempt {
   cipher?: string;
   group?: string;
   alpn?: string;
-  /** Node's view of the peer chain, filled only when the wire could not be read. */
-  nodeChain: X509Certificate[];
-  /** The leaf as OpenSSL already parsed it, so the copy read off the wire need not be parsed again. */
+  /**
+   * The leaf as OpenSSL parsed it: the wire's copy need not be parsed again, and when the
+   * wire could not be read, Node's view of the chain starts here (nodeChainOf).
+   */
   peerLeaf?: X509Certificate;
   flight: ServerFlight;
   /** Why the handshake did not complete. */
@@ -101,7 +102,8 @@ function nodeError(e: unknown): NodeError {
   return { code: err.code ?? 'ERR_TLS', message: err.message };
 }
 
-function nodeChainOf(leaf: X509Certificate | undefined): X509Certificate[] {
+/** Node's view of the peer chain: rebuilt in issuer order, so not necessarily as sent. */
+export function nodeChainOf(leaf: X509Certificate | undefined): X509Certificate[] {
   const chain: X509Certificate[] = [];
   let cert = leaf;
   while (cert && !chain.some((c) => c.fingerprint256 === cert!.fingerprint256)) {
@@ -129,7 +131,7 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
     });
     const attempt = (): TlsAttempt => {
       const bytes = received();
-      return { established: false, nodeChain: [], flight: readServerFlight(bytes, serverSecret), timedOut, reset, peerClosed, bytesReceived: bytes.length };
+      return { established: false, flight: readServerFlight(bytes, serverSecret), timedOut, reset, peerClosed, bytesReceived: bytes.length };
     };
     const finish = (result: TlsAttempt) => {
       if (settled) return;
@@ -157,7 +159,6 @@ export function runTlsSession(raw: Socket, opts: TlsSessionOptions): Promise<Tls
         cipher: cipher.standardName ?? cipher.name,
         ...(eph && 'name' in eph && eph.name ? { group: eph.name } : eph && 'type' in eph && eph.type ? { group: eph.type } : {}),
         ...(tls.alpnProtocol ? { alpn: tls.alpnProtocol } : {}),
-        nodeChain: seen.flight.certificates ? [] : nodeChainOf(leaf),
         ...(leaf ? { peerLeaf: leaf } : {}),
       };
       // Only TLS 1.3 can refuse the client after secureConnect. When the decrypted
