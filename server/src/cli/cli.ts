@@ -1,6 +1,7 @@
 // The `sptls` command line: one dispatcher over the commands in ./commands.
 import { commands } from './commands/index.ts';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.ts';
+import { VERSION } from './version.ts';
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -8,7 +9,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.out(topHelp());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  if (name === '--version') { io.out('sptls 0.1.0\n'); return 0; }
+  if (name === '--version') { io.out(`sptls ${VERSION}\n`); return 0; }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     io.err(`sptls: unknown command '${name}'. Run 'sptls --help' for the list.\n`);

@@ -4,6 +4,8 @@ export interface CliIO {
   err(text: string): void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** stderr is a terminal: long commands may draw a progress line there. */
+  errIsTTY?: boolean;
 }
 
 export interface Command {

@@ -7,6 +7,7 @@ const stdio: CliIO = {
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
   env: process.env,
+  errIsTTY: process.stderr.isTTY === true,
 };
 
 main(process.argv.slice(2), stdio).then(
