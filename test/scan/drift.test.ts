@@ -13,6 +13,7 @@ import { runIssue } from '../../server/src/pki/issue/run.ts';
 import { scanTopology, type ScanProgress, type ScanResult } from '../../server/src/scan/index.ts';
 import { rehearsalIssuer } from '../../server/src/simulate/pki.ts';
 import { startPeer, type Peer } from '../handshake/peers.ts';
+import { sarifValidator } from '../support/sarif.ts';
 import { ensureCommand, freePort } from '../support/system.ts';
 import { deadPort, httpPeer, issued, silentPeer, tlsPeer, type Listener, type TlsPeer } from './peers.ts';
 
@@ -198,6 +199,24 @@ describe('sptls scan on the command line', () => {
     assert.equal(json.counts.endpoints, 11);
     assert.equal(json.findings.length, PLANTED.length);
     assert.equal(r.code, 1);
+  });
+
+  test('sarif: a valid SARIF 2.1.0 log with the findings; github: one annotation each', async () => {
+    const sarif = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'sarif', '--now', now.toISOString());
+    assert.equal(sarif.code, 1);
+    const log = JSON.parse(sarif.out) as { runs: Array<{ results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const validate = sarifValidator();
+    assert.ok(validate(log), JSON.stringify(validate.errors?.slice(0, 5)));
+    const results = log.runs[0]!.results;
+    assert.equal(results.length, PLANTED.length);
+    assert.ok(results.every((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'topo.sptls'));
+    assert.equal(results.filter((r) => r.level === 'error').length, 10);
+    const gh = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'github', '--now', now.toISOString());
+    assert.equal(gh.code, 1);
+    const lines = gh.out.trimEnd().split('\n');
+    assert.equal(lines.length, PLANTED.length);
+    assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 10);
+    assert.ok(lines.some((l) => /^::warning file=topo\.sptls,line=\d+,endLine=\d+,col=8,endColumn=15,title=sptls scan-chain-differs::NOCHAIN sends the chain /.test(l)), gh.out);
   });
 
   test('usage errors exit 2', async () => {
