@@ -5,6 +5,7 @@ import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis } from '../analysis/engine.ts';
 import type { DocumentStore } from './documents.ts';
 import { codeLenses } from './features/code-lens.ts';
+import { scanServerCommand } from './scan-command.ts';
 
 export interface CodeLensSource {
   lenses(analysis: Analysis, uri: string): CodeLens[];
@@ -13,6 +14,10 @@ export interface CodeLensSource {
 export interface ServerCommandContext {
   documents: DocumentStore;
   log(message: string): void;
+  /** Work-done progress for the client, when it asked for it. */
+  progress?(message: string, percentage: number): void;
+  /** Aborted when the client cancels the request. */
+  signal?: AbortSignal;
 }
 
 export interface ServerCommand {
@@ -25,4 +30,4 @@ export interface ServerCommand {
 export const codeLensSources: CodeLensSource[] = [{ lenses: codeLenses }];
 
 /** Commands the server executes (`workspace/executeCommand`). */
-export const serverCommands: ServerCommand[] = [];
+export const serverCommands: ServerCommand[] = [scanServerCommand()];

@@ -124,7 +124,7 @@ export function startServer(connection: Connection): void {
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: false },
-        ...(serverCommands.length ? { executeCommandProvider: { commands: serverCommands.map((c) => c.id) } } : {}),
+        ...(serverCommands.length ? { executeCommandProvider: { commands: serverCommands.map((c) => c.id), workDoneProgress: true } } : {}),
       },
     };
   });
@@ -183,14 +183,25 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onExecuteCommand(async (params) => {
+  connection.onExecuteCommand(async (params, token, workDone) => {
     const command = serverCommands.find((c) => c.id === params.command);
     if (!command) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+    const cancel = new AbortController();
+    const cancelled = token.onCancellationRequested(() => cancel.abort());
+    let begun = false;
+    const progress = (message: string, percentage: number) => {
+      if (begun) workDone.report(percentage, message);
+      else workDone.begin(params.command, percentage, message, true);
+      begun = true;
+    };
     try {
-      return await command.run(params.arguments ?? [], { documents, log });
+      return await command.run(params.arguments ?? [], { documents, log, progress, signal: cancel.signal });
     } catch (e) {
       log(`sptls: command ${params.command} failed: ${stackOf(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${messageOf(e)}`);
+    } finally {
+      cancelled.dispose();
+      if (begun) workDone.done();
     }
   });
 
