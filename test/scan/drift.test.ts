@@ -28,7 +28,7 @@ const peers: Listener[] = [];
 const ports: Record<string, number> = {};
 
 // Each server of the topology and what answers at its address.
-const TLS_PEERS = ['GOOD', 'SWAPPED', 'NOCHAIN', 'OLD', 'EXPIRING', 'FOREIGN', 'NAMED'] as const;
+const TLS_PEERS = ['GOOD', 'SWAPPED', 'NOCHAIN', 'OLD', 'EXPIRING', 'FOREIGN', 'NAMED', 'FILED'] as const;
 
 before(async () => {
   ensureCommand('openssl', 'openssl');
@@ -59,6 +59,7 @@ server OLD { ${at('OLD')} version 8.1.10 certificate signed-by Issuing trusts Ro
 server EXPIRING { ${at('EXPIRING')} certificate signed-by Issuing { valid 12 days } trusts Root }
 server FOREIGN { ${at('FOREIGN')} certificate signed-by Issuing trusts Root }
 server NAMED { ${at('NAMED')} certificate signed-by Issuing trusts Root }
+server FILED { ${at('FILED')} certificate file "filed.pem" trusts Root }
 server DEAD { ${at('DEAD')} certificate signed-by Issuing trusts Root }
 server HTTP { ${at('HTTP')} certificate signed-by Issuing trusts Root }
 server STRANGER { address "127.0.0.1" certificate signed-by Other trusts Other }
@@ -66,16 +67,21 @@ server WRONGNAME { address "wrong.example" certificate signed-by Issuing trusts 
 server NOWHERE { certificate signed-by Issuing trusts Root }
 client C { trusts Root }
 client E { trusts Other }
+client F { tls-min 1.3 trusts Root }
+client G { }
 C -> SILENT
 C -> GOOD
 E -> GOOD
 C -> OSSL
+F -> OSSL
 C -> SWAPPED
 C -> NOCHAIN
 C -> OLD
 C -> EXPIRING
 C -> FOREIGN
 C -> NAMED
+C -> FILED
+G -> FILED
 C -> DEAD
 C -> HTTP
 C -> NOWHERE
@@ -93,6 +99,9 @@ C -> NOWHERE
   tls.EXPIRING!.present(issued(pki, 'EXPIRING'));
   tls.FOREIGN!.present(issued(pki, 'STRANGER'));
   tls.NAMED!.present(issued(pki, 'WRONGNAME'));
+  // FILED's certificate is known from a file (GOOD's, copied there); the host presents OLD's.
+  writeFileSync(join(dir, 'filed.pem'), readFileSync(join(pki, 'components', 'GOOD', 'cert.pem')));
+  tls.FILED!.present(issued(pki, 'OLD'));
   const c = join(pki, 'components', 'OSSL');
   openssl = await startPeer('openssl', ['s_server', '-quiet', '-tls1_2', '-accept', String(ports.OSSL), '-cert', join(c, 'cert.pem'), '-key', join(c, 'key.pem'), '-cert_chain', join(c, 'chain.pem')], ports.OSSL);
 });
@@ -123,6 +132,9 @@ const PLANTED = [
   'scan-certificate-mismatch @ NAMED', // presents a certificate for wrong.example
   'scan-hostname-mismatch @ NAMED',
   'scan-not-scanned @ C -> NOWHERE', // no address
+  'scan-handshake-failed @ F -> OSSL', // F wants TLS 1.3 only, the host speaks 1.2 only
+  'scan-certificate-mismatch @ FILED', // presents OLD's certificate, not the one in its file
+  'scan-not-judged @ G -> FILED', // G trusts nothing
 ];
 
 describe('sptls scan with planted drift', () => {
@@ -139,7 +151,7 @@ describe('sptls scan with planted drift', () => {
   });
 
   test('each endpoint is probed once, in the words of check', () => {
-    assert.equal(result.endpoints.length, 11, 'GOOD is reached by C and E but is one endpoint');
+    assert.equal(result.endpoints.length, 12, 'GOOD is reached by C and E but is one endpoint');
     const message = (code: string, anchor: string) => result.findings.find((f) => f.code === code && (f.connection ?? f.responder) === anchor)!.message;
     assert.match(message('scan-certificate-mismatch', 'SWAPPED'), /^SWAPPED presents a certificate that is not the one in the topology: /);
     assert.match(message('scan-tls-version-accepted', 'OLD'), /^OLD offers TLS 1\.3 although version 8\.1\.10 caps at 1\.2$/);
@@ -150,6 +162,8 @@ describe('sptls scan with planted drift', () => {
     assert.match(message('scan-tls-version-refused', 'OSSL'), /^OSSL refuses TLS 1\.3 although its range 1\.2–1\.3 includes it/);
     assert.match(message('scan-chain-differs', 'NOCHAIN'), /it leaves out the intermediate Issuing \('.*CN=Scan Issuing'\)/);
     assert.match(message('scan-unreachable', 'DEAD'), /refused/);
+    assert.match(message('scan-certificate-mismatch', 'FILED'), /where its certificate file "filed\.pem" has [0-9A-F:]+$/);
+    assert.match(message('scan-handshake-failed', 'F -> OSSL'), /^F cannot complete a handshake with OSSL: .*alert 70 protocol_version/);
     assert.match(message('scan-unreachable', 'HTTP'), /HTTP/);
     assert.match(message('scan-unreachable', 'SILENT'), new RegExp(`within ${TIMEOUT_MS} ms`));
     const line = (name: string) => text.split('\n').findIndex((l) => l.startsWith(`server ${name} `));
@@ -163,7 +177,7 @@ describe('sptls scan with planted drift', () => {
     assert.ok(silent.ms >= TIMEOUT_MS, `the hung host took its timeout (${silent.ms} ms)`);
     // The other worker finished every other endpoint while SILENT waited: its completion is the last event.
     assert.equal(events.at(-1)!.endpoint, `127.0.0.1:${ports.SILENT}`);
-    assert.equal(events.at(-1)!.done, 11);
+    assert.equal(events.at(-1)!.done, 12);
     assert.ok(result.ms < 2 * TIMEOUT_MS, `the scan took ${result.ms} ms`);
   });
 
@@ -188,7 +202,7 @@ describe('sptls scan on the command line', () => {
     assert.equal(r.code, 1, r.err);
     assert.match(r.out, /^topo\.sptls:\d+:8: error scan-certificate-mismatch: SWAPPED presents a certificate that is not the one in the topology/m);
     assert.match(r.out, /^ {2}GOOD +127\.0\.0\.1:\d+ {2}TLSv1\.3; accepts TLS 1\.2, 1\.3; presents /m);
-    assert.match(r.err, /^11 endpoint\(s\) scanned in [\d.]+ s \(8 answered, 3 unreachable\): 10 error\(s\), 5 warning\(s\)$/m);
+    assert.match(r.err, /^12 endpoint\(s\) scanned in [\d.]+ s \(9 answered, 3 unreachable\): 12 error\(s\), 5 warning\(s\)$/m);
     assert.doesNotMatch(r.err, /\r/, 'no progress line when stderr is not a terminal');
   });
 
@@ -196,7 +210,7 @@ describe('sptls scan on the command line', () => {
     const r = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'json', '--now', now.toISOString());
     const json = JSON.parse(r.out) as { schema: string; counts: { endpoints: number; errors: number }; findings: Array<{ code: string; range: { start: { line: number } } }> };
     assert.equal(json.schema, 'sptls.scan/1');
-    assert.equal(json.counts.endpoints, 11);
+    assert.equal(json.counts.endpoints, 12);
     assert.equal(json.findings.length, PLANTED.length);
     assert.equal(r.code, 1);
   });
@@ -210,12 +224,12 @@ describe('sptls scan on the command line', () => {
     const results = log.runs[0]!.results;
     assert.equal(results.length, PLANTED.length);
     assert.ok(results.every((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'topo.sptls'));
-    assert.equal(results.filter((r) => r.level === 'error').length, 10);
+    assert.equal(results.filter((r) => r.level === 'error').length, 12);
     const gh = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'github', '--now', now.toISOString());
     assert.equal(gh.code, 1);
     const lines = gh.out.trimEnd().split('\n');
     assert.equal(lines.length, PLANTED.length);
-    assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 10);
+    assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 12);
     assert.ok(lines.some((l) => /^::warning file=topo\.sptls,line=\d+,endLine=\d+,col=8,endColumn=15,title=sptls scan-chain-differs::NOCHAIN sends the chain /.test(l)), gh.out);
   });
 

@@ -61,12 +61,12 @@ function resultDocuments(): vscode.TextDocument[] {
   return vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'sptls-result');
 }
 
-/** Starts `openssl s_server` with the issued certificate of SP1 and resolves once it accepts. */
-function startOpensslServer(pki: string, port: number): Promise<ChildProcess> {
+/** Starts `openssl s_server` with the issued certificate of SP1 for `connections` connections and resolves once it accepts. */
+function startOpensslServer(pki: string, port: number, connections = 1): Promise<ChildProcess> {
   ensureCommand('openssl', 'openssl');
   const component = join(pki, 'components', 'SP1');
   const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(component, 'cert.pem'), '-key', join(component, 'key.pem'),
-    '-cert_chain', join(component, 'chain.pem'), '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    '-cert_chain', join(component, 'chain.pem'), '-naccept', String(connections)], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let said = '';
     const onData = (chunk: Buffer) => {
@@ -134,6 +134,26 @@ suite('sptls commands in a trusted workspace', () => {
     assert.ok(result, `a result document for N1 -> SP1 (open: ${resultDocuments().map((d) => d.uri.toString()).join(', ') || 'none'})`);
     assert.match(result.getText().split('\n')[0]!, /TRUSTED/, result.getText().slice(0, 800));
   });
+
+  test('"Scan environment" puts what the live hosts show in the Problems panel', async () => {
+    const command = await contributedCommand(ext, 'Scan environment');
+    const port = await freePort();
+    const dead = await freePort();
+    const text = `${handshakeTopology(port)}server DEAD {\n  address "127.0.0.1"\n  port ${dead}\n  certificate signed-by Root\n}\nN1 -> DEAD\n`;
+    const uri = topologyIn('scan', text);
+    sptls(['issue', uri.fsPath]);
+    // Six connections: the handshake as N1, then a free one and one per TLS version 1.0–1.3.
+    const server = await startOpensslServer(join(workspaceDir(), 'scan', 'pki'), port, 6);
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand(command);
+    } finally {
+      server.kill();
+    }
+    const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sptls scan');
+    assert.deepEqual(found.map((d) => [d.code, d.severity, d.range.start.line]), [['scan-unreachable', vscode.DiagnosticSeverity.Error, text.split('\n').indexOf('server DEAD {')]]);
+    assert.match(found[0]!.message, /^DEAD at 127\.0\.0\.1:\d+ cannot be scanned: connection refused/);
+  });
 });
 
 suite('sptls in an untrusted workspace @untrusted', () => {
@@ -168,6 +188,22 @@ suite('sptls in an untrusted workspace @untrusted', () => {
       await vscode.commands.executeCommand(await contributedCommand(ext, 'Test handshake'), await lensArgs(uri));
       assert.equal(connections, 0, 'the handshake command connected in an untrusted workspace');
       assert.equal(resultDocuments().length, 0);
+    } finally {
+      listener.close();
+    }
+  });
+
+  test('"Scan environment" opens no connection', async () => {
+    let connections = 0;
+    const listener = createServer((socket) => { connections++; socket.destroy(); });
+    const port = await freePort();
+    await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
+    try {
+      const uri = topologyIn('untrusted-scan', handshakeTopology(port));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand(await contributedCommand(ext, 'Scan environment'));
+      assert.equal(connections, 0, 'the scan connected in an untrusted workspace');
+      assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sptls scan'), []);
     } finally {
       listener.close();
     }
