@@ -109,6 +109,24 @@ C -> A plain
   });
 });
 
+describe('scan findings from what the prober saw', () => {
+  test('versions are judged even when no certificate was seen (the handshake as the initiator ended in an alert)', async () => {
+    const text = 'client C { }\nserver OLD { address "127.0.0.1" port 1500 version 8.1.10 }\nC -> OLD\n';
+    const prober = createFakeProber((t, o) => o.tls === 'all'
+      ? fakeReport(t, { session: undefined, outcome: 'handshake-alert', exitCode: 2, versions: [
+        { version: '1.2', result: 'rejected', detail: 'alert 70 protocol_version' },
+        { version: '1.3', result: 'accepted', detail: 'negotiated TLS_AES_256_GCM_SHA384' },
+      ] })
+      : fakeReport(t, { session: undefined, outcome: 'handshake-alert', exitCode: 2, failure: { phase: 'handshake', code: 'ALERT', message: 'the server ended the handshake with alert 70 protocol_version' } }));
+    const r = await scanTopology({ path: join(dir, 'old.sptls'), text }, { prober });
+    assert.deepEqual(r.findings.map((f) => `${f.code}: ${f.message}`).sort(), [
+      'scan-not-judged: whether C trusts what OLD presents is not judged: C trusts nothing: its \'trusts\' names no CA or component with a certificate, so it accepts no server. Add \'trusts ROOT-CA\' to C, or use --trust FILE without --from',
+      'scan-tls-version-accepted: OLD offers TLS 1.3 although version 8.1.10 caps at 1.2',
+      'scan-tls-version-refused: OLD refuses TLS 1.2 although its range 1.2–1.2 includes it: alert 70 protocol_version',
+    ]);
+  });
+});
+
 describe('scan command output', () => {
   const run = async (prober: HandshakeProber, errIsTTY: boolean, ...extra: string[]) => {
     let out = '', err = '';

@@ -62,6 +62,7 @@ const check = (report: HandshakeReport, id: CheckResult['id']) => report.checks.
 /** What the host presents and offers, compared once per endpoint. */
 export function compareEndpoint(sink: FindingSink, endpoint: Endpoint, report: HandshakeReport, expectation: Expectation, expectedChain: ExpectedCa[], now: Date): void {
   const who = endpoint.responder.name;
+  if (report.versions) versions(sink, endpoint.responder, report.versions);
   const leaf = report.chain[0];
   if (!leaf) return;
   if (expectation.kind === 'certificate' && leaf.fingerprintSha256 !== expectation.facts.fingerprintSha256) {
@@ -74,7 +75,6 @@ export function compareEndpoint(sink: FindingSink, endpoint: Endpoint, report: H
   validity(sink, who, report, now);
   const hostname = check(report, 'hostname');
   if (hostname?.status === 'fail') sink.onResponder('scan-hostname-mismatch', `${who}'s certificate does not name its address ${report.target.expectedHostname}: ${hostname.reason}`);
-  if (report.versions) versions(sink, endpoint.responder, report.versions);
 }
 
 function certificateDifferences(leaf: CertFacts, expectation: Extract<Expectation, { kind: 'certificate' }>): string {
