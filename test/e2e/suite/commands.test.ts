@@ -79,6 +79,15 @@ function startOpensslServer(pki: string, port: number, connections = 1): Promise
   });
 }
 
+/** A loopback TCP listener that counts the connections it gets (and drops them). */
+async function countingListener(): Promise<{ port: number; connections(): number; close(): void }> {
+  let connections = 0;
+  const listener = createServer((socket) => { connections++; socket.destroy(); });
+  const port = await freePort();
+  await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
+  return { port, connections: () => connections, close: () => listener.close() };
+}
+
 suite('sptls commands in a trusted workspace', () => {
   let ext: vscode.Extension<unknown>;
 
@@ -179,14 +188,11 @@ suite('sptls in an untrusted workspace @untrusted', () => {
   });
 
   test('"Test handshake" opens no connection', async () => {
-    let connections = 0;
-    const listener = createServer((socket) => { connections++; socket.destroy(); });
-    const port = await freePort();
-    await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
+    const listener = await countingListener();
     try {
-      const uri = topologyIn('untrusted-handshake', handshakeTopology(port));
+      const uri = topologyIn('untrusted-handshake', handshakeTopology(listener.port));
       await vscode.commands.executeCommand(await contributedCommand(ext, 'Test handshake'), await lensArgs(uri));
-      assert.equal(connections, 0, 'the handshake command connected in an untrusted workspace');
+      assert.equal(listener.connections(), 0, 'the handshake command connected in an untrusted workspace');
       assert.equal(resultDocuments().length, 0);
     } finally {
       listener.close();
@@ -194,15 +200,12 @@ suite('sptls in an untrusted workspace @untrusted', () => {
   });
 
   test('"Scan environment" opens no connection', async () => {
-    let connections = 0;
-    const listener = createServer((socket) => { connections++; socket.destroy(); });
-    const port = await freePort();
-    await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
+    const listener = await countingListener();
     try {
-      const uri = topologyIn('untrusted-scan', handshakeTopology(port));
+      const uri = topologyIn('untrusted-scan', handshakeTopology(listener.port));
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       await vscode.commands.executeCommand(await contributedCommand(ext, 'Scan environment'));
-      assert.equal(connections, 0, 'the scan connected in an untrusted workspace');
+      assert.equal(listener.connections(), 0, 'the scan connected in an untrusted workspace');
       assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'sptls scan'), []);
     } finally {
       listener.close();
