@@ -234,7 +234,7 @@ async function probeVersion(r: Resolved, v: TlsVersion): Promise<VersionResult> 
 function outcomeOfPhaseError(f: Failure): Outcome {
   if (f.phase === 'dns') return f.code === 'TIMEOUT' ? 'timeout' : 'dns-failure';
   if (f.code === 'TIMEOUT') return 'timeout';
-  if (f.phase === 'starttls') return f.code === 'NOT_LDAP' ? 'not-tls' : f.code === 'CLOSED' ? 'closed' : f.code === 'ECONNRESET' ? 'reset' : 'starttls-refused';
+  if (f.phase === 'starttls') return f.code === 'NOT_LDAP' || f.code === 'REPLY_TOO_LARGE' ? 'not-tls' : f.code === 'CLOSED' ? 'closed' : f.code === 'ECONNRESET' ? 'reset' : 'starttls-refused';
   if (f.code === 'ECONNREFUSED') return 'refused';
   if (f.code === 'ECONNRESET') return 'reset';
   return 'unreachable';
