@@ -4,7 +4,11 @@
 // connection closed after a few socket buffers, not after the tester has swallowed
 // hundreds of megabytes. An answer at the limit, dripped in small pieces, is still read.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { nodeHandshakeProber } from '../../server/src/handshake/prober.ts';
 import { LDAP_REPLY_LIMIT } from '../../server/src/handshake/starttls-ldap.ts';
@@ -45,22 +49,27 @@ function refusalOfSize(total: number): Buffer {
   return message;
 }
 
+/** A peer that announces a 2 GB answer and streams it as fast as the socket drains, until the tester hangs up. */
+async function floodingPeer(): Promise<{ port: number; written: () => number; closed: Promise<void> }> {
+  let written = 0;
+  let closed!: () => void;
+  const peerSawClose = new Promise<void>((res) => { closed = res; });
+  const chunk = Buffer.alloc(64 * 1024, 0x41);
+  const port = await listen((s) => {
+    s.on('close', () => closed());
+    s.write(header(0x7fff_fff0));
+    const pump = () => {
+      while (!s.destroyed && s.write(chunk)) written += chunk.length;
+      if (!s.destroyed) { written += chunk.length; s.once('drain', pump); }
+    };
+    pump();
+  });
+  return { port, written: () => written, closed: peerSawClose };
+}
+
 describe('the StartTLS reply is bounded', () => {
   it('a peer announcing a 2 GB answer is cut off at its header, long before the timeout', async () => {
-    let written = 0;
-    let closed!: () => void;
-    const peerSawClose = new Promise<void>((res) => { closed = res; });
-    const chunk = Buffer.alloc(64 * 1024, 0x41);
-    const port = await listen((s) => {
-      s.on('close', () => closed());
-      s.write(header(0x7fff_fff0));
-      // Stream without end, as fast as the socket drains, until the tester hangs up.
-      const pump = () => {
-        while (!s.destroyed && s.write(chunk)) written += chunk.length;
-        if (!s.destroyed) { written += chunk.length; s.once('drain', pump); }
-      };
-      pump();
-    });
+    const { port, written: bytes, closed: peerSawClose } = await floodingPeer();
     const started = Date.now();
     const r = await nodeHandshakeProber.probe({ host: '127.0.0.1', port }, { starttls: 'ldap', timeoutMs: TIMEOUT_MS });
     assert.equal(r.outcome, 'not-tls', r.summary);
@@ -71,7 +80,31 @@ describe('the StartTLS reply is bounded', () => {
     assert.ok(Date.now() - started < TIMEOUT_MS / 2, 'ended by the limit, not by the timeout');
     await peerSawClose;
     // What the peer got rid of before the close: socket buffers, not the announced 2 GB.
-    assert.ok(written < 64 * 1024 * 1024, `the peer wrote ${written} bytes before it saw the connection closed`);
+    assert.ok(bytes() < 64 * 1024 * 1024, `the peer wrote ${bytes()} bytes before it saw the connection closed`);
+  });
+
+  it('the sptls process facing that peer stays small (peak RSS measured) and exits 2 with one verdict', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'sptls-ldap-rss-'));
+    try {
+      // Reports the process's peak resident set size on stderr as it exits.
+      const probe = join(dir, 'peak-rss.cjs');
+      writeFileSync(probe, "process.on('exit', () => process.stderr.write(`peak-rss-kb ${process.resourceUsage().maxRSS}\\n`));\n");
+      const { port, closed } = await floodingPeer();
+      const r = await new Promise<{ code: number | null; out: string; err: string }>((res) => {
+        execFile(process.execPath, ['-r', probe, resolve('bin', 'sptls.cjs'), 'handshake', `127.0.0.1:${port}`, '--starttls', 'ldap', '--timeout', String(TIMEOUT_MS)],
+          { encoding: 'utf8', timeout: TIMEOUT_MS * 2 }, (error, out, err) => res({ code: error ? (error.code as number) : 0, out, err }));
+      });
+      await closed;
+      assert.equal(r.code, 2, r.out + r.err);
+      assert.match(r.out, /^NO TLS SESSION \(peer speaks no TLS\)/);
+      assert.match(r.out, /announces a 2147483638-byte answer to StartTLS, more than the 64 KiB/);
+      const peakKb = Number(/peak-rss-kb (\d+)/.exec(r.err)?.[1]);
+      t.diagnostic(`peak RSS of sptls handshake: ${Math.round(peakKb / 1024)} MiB`);
+      // A Node process running the CLI takes some 60-100 MB; the unbounded reader reached 386 MB.
+      assert.ok(peakKb > 0 && peakKb < 200 * 1024, `peak RSS ${peakKb} KiB`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an answer one byte over the limit is refused by its header; one at the limit, dripped, is read', async () => {
