@@ -91,7 +91,7 @@ describe('the StartTLS reply is bounded', () => {
       writeFileSync(probe, "process.on('exit', () => process.stderr.write(`peak-rss-kb ${process.resourceUsage().maxRSS}\\n`));\n");
       const { port, closed } = await floodingPeer();
       const r = await new Promise<{ code: number | null; out: string; err: string }>((res) => {
-        execFile(process.execPath, ['-r', probe, resolve('bin', 'sptls.cjs'), 'handshake', `127.0.0.1:${port}`, '--starttls', 'ldap', '--timeout', String(TIMEOUT_MS)],
+        execFile(process.execPath, ['-r', probe, resolve(import.meta.dirname, '..', '..', 'bin', 'sptls.cjs'), 'handshake', `127.0.0.1:${port}`, '--starttls', 'ldap', '--timeout', String(TIMEOUT_MS)],
           { encoding: 'utf8', timeout: TIMEOUT_MS * 2 }, (error, out, err) => res({ code: error ? (error.code as number) : 0, out, err }));
       });
       await closed;

@@ -16,7 +16,7 @@ import { terminalText } from '../../server/src/cli/terminal.ts';
 import { run } from '../handshake/peers.ts';
 import { ensureCommand } from '../support/system.ts';
 
-const BIN = resolve('bin', 'sptls.cjs');
+const BIN = resolve(import.meta.dirname, '..', '..', 'bin', 'sptls.cjs');
 const HOSTILE_CN = 'evil\x1b[2J\x1b]0;pwned\x07\r\u009b\u202ex';
 const HOSTILE_SAN = 'a\x1b[31mb.example';
 const FAKE_VERDICT = '\x1b]0;owned\x07\x1b[2J\x1b[32mTRUSTED\x1b[0m\r\u009b2J\u202e';
