@@ -142,6 +142,14 @@ describe('no raw control character reaches stdout or stderr', () => {
     }
   });
 
+  it('sptls fmt, diagram and issue --dry-run on a topology with hostile strings', async () => {
+    for (const args of [['fmt', 'issued.sptls'], ['diagram', 'issued.sptls'], ['diagram', 'issued.sptls', '--format', 'mermaid'], ['diagram', 'issued.sptls', '--format', 'dot'], ['issue', 'issued.sptls', '--dry-run']]) {
+      const r = await sptls(...args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+      assertNoRawControl(r, args.join(' '));
+    }
+  });
+
   it('sptls simulate, whose reasons quote the subjects the handshakes saw', async () => {
     const r = await sptls('simulate', 'issued.sptls', '--timeout', '10000');
     assert.equal(r.code, 0, r.out + r.err);
