@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { inspectFile } from '../../server/src/pki/inspect/inspect-file.ts';
-import { readKdb } from '../../server/src/pki/keydb/kdb/read.ts';
+import { readKdb, type KdbEntry } from '../../server/src/pki/keydb/kdb/read.ts';
 import { readStash, writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { cli } from './issue-support.ts';
 import { FIXTURE_KDB_DIR, scratchDir } from './support.ts';
@@ -64,7 +64,7 @@ describe('KeyStore Explorer .kdb files read as its own listing says', () => {
       assert.deepEqual([r.kdb.version, r.kdb.slotSize, r.kdb.entries.length], [listing.version, listing.slot, listing.count]);
       assert.deepEqual(r.kdb.entries.map((e) => e.label), listing.entries.map((e) => e.label), 'labels are cut at their NUL');
       for (const [i, want] of listing.entries.entries()) {
-        const got = r.kdb.entries[i]!;
+        const got: KdbEntry = r.kdb.entries[i]!;
         assert.equal(got.kind, want.type === 'KEY_ENTRY' ? 'personal' : 'trusted', want.label);
         assert.deepEqual([got.flags.bytes[0], got.flags.unusedBits], [want.flags.byte, want.flags.unused], `${want.label}: flags`);
         assert.equal(got.certificate?.subjectText, want.subject);

@@ -33,6 +33,10 @@ export interface ExecuteResult {
   written: string[];
   backups: string[];
   errors: string[];
+  /** What the run did differently from the spec, and why (a lifetime cut at its issuer's end). */
+  notes: string[];
+  /** CA keys written in this run without a passphrase (relative paths). */
+  unencryptedCaKeys: string[];
   manifest: Manifest;
 }
 
@@ -45,7 +49,7 @@ interface Material {
 const CLOCK_SKEW_MS = 3_600_000;
 
 export async function executePlan(actions: PlannedAction[], options: ExecuteOptions): Promise<ExecuteResult> {
-  const result: ExecuteResult = { ok: true, written: [], backups: [], errors: [], manifest: structuredClone(options.manifest) };
+  const result: ExecuteResult = { ok: true, written: [], backups: [], errors: [], notes: [], unencryptedCaKeys: [], manifest: structuredClone(options.manifest) };
   const work = actions.filter((a) => a.action === 'create' || a.action === 'renew');
   if (work.length === 0) return result;
   const fail = (message: string) => { result.ok = false; result.errors.push(message); };
@@ -66,19 +70,28 @@ export async function executePlan(actions: PlannedAction[], options: ExecuteOpti
       if (spec.issuer && failed.has(spec.issuer)) throw new Error(`its issuer ${spec.issuer} could not be issued`);
       const pair = a.newKey ? await newKeys.get(spec.name)! : await existingKey(spec, options);
       const signer = spec.issuer ? issued.get(spec.issuer) ?? await storedMaterial(specs.get(spec.issuer)!, options) : undefined;
+      // A certificate never outlives its issuer (spec: "lifetimes nest"): cut it at the issuer's end.
+      let notAfter = notAfterOf(notBefore, spec.validity);
+      const issuerEnd = signer ? decodeCertificate(signer.der).notAfter : undefined;
+      if (issuerEnd && notAfter > issuerEnd) {
+        result.notes.push(`${spec.name}: valid ${spec.validity.amount} ${spec.validity.unit} would outlive its issuer ${spec.issuer}; it ends with it, at ${issuerEnd.toISOString()}`);
+        notAfter = issuerEnd;
+      }
       const der = options.issuer.sign({
         subject: spec.subject,
         publicKey: pair.publicKey,
         issuer: signer ? { certificate: signer.der, privateKey: signer.privateKey } : { selfSigned: pair.privateKey },
         notBefore,
-        notAfter: notAfterOf(notBefore, spec.validity),
+        notAfter,
         ...(spec.sans.length ? { sans: spec.sans } : {}),
         isCA: spec.role === 'ca',
+        ...(spec.pathLen !== undefined ? { pathLen: spec.pathLen } : {}),
       });
       const encrypt = spec.role === 'ca' && options.caPassphrase !== undefined;
       if (a.newKey) {
         const policy: ExistingFilePolicy = options.force ? 'backup' : 'refuse';
         await write(result, options, files.key, privateKeyPem(pair.privateKey, encrypt ? options.caPassphrase : undefined), KEY_FILE_MODE, policy);
+        if (spec.role === 'ca' && !encrypt) result.unencryptedCaKeys.push(files.key);
       }
       const pem = certificatePem(der);
       await write(result, options, files.certificate, pem, PUBLIC_FILE_MODE, 'replace');

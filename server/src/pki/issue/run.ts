@@ -83,6 +83,15 @@ function what(spec: IssueSpec): string {
   return `${spec.kind} ${by}, ${describeKeySpec(spec.key)}, ${validity}${sans}`;
 }
 
+/** `note:` lines for lifetimes cut at the issuer's end, and the warning about CA keys in clear. */
+export function resultNotes(result: ExecuteResult): string[] {
+  const lines = result.notes.map((n) => `note: ${n}`);
+  if (result.unencryptedCaKeys.length) {
+    lines.push(`warning: CA private key(s) written without a passphrase (${result.unencryptedCaKeys.join(', ')}): --ca-passphrase-env VAR encrypts them`);
+  }
+  return lines;
+}
+
 export function summarize(actions: PlannedAction[]): string {
   const count = (k: PlannedAction['action']) => actions.filter((a) => a.action === k).length;
   const stale = actions.filter((a) => a.stale).map((a) => a.spec.name);
