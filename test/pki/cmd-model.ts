@@ -149,7 +149,11 @@ export function runBatch(script: string, env: Record<string, string>, args: stri
       if (/\^$/.test(raw)) throw new BatchAborted(`a rem line ends in ^ and swallows the next line: ${raw}`);
       continue;
     }
-    const { commands, operators } = splitCommands(expandPercent(raw, vars, ['script.cmd', ...args]));
+    const expanded = expandPercent(raw, vars, ['script.cmd', ...args]);
+    // `set /p VAR=<"file"`: the one input redirection the scripts write.
+    const setP = /^set \/p ([A-Za-z_0-9]+)=<"([^"]+)"$/i.exec(expanded);
+    if (setP) { vars.set(setP[1]!.toUpperCase(), readFirstLine(setP[2]!)); continue; }
+    const { commands, operators } = splitCommands(expanded);
     const allowed = operators.every((op) => op === '||') && (operators.length === 0 || /^exit \/b \d$/.test(commands[commands.length - 1]!));
     if (!allowed) run.unexpectedOperators.push(raw);
     const command = expandDelayed(commands[0]!);
@@ -164,7 +168,6 @@ export function runBatch(script: string, env: Record<string, string>, args: stri
       if (!vars.has(m[1]!.toUpperCase())) vars.set(m[2]!.toUpperCase(), m[3]!);
       continue;
     }
-    if ((m = /^set \/p ([^=]+)=<"([^"]+)"$/i.exec(command))) { vars.set(m[1]!.toUpperCase(), readFirstLine(m[2]!)); continue; }
     if ((m = /^set "([^=]+)=(.*)"$/is.exec(command))) { vars.set(m[1]!.toUpperCase(), m[2]!); continue; }
     if ((m = /^if \/i "(.*)"=="(.*)" goto (\S+)$/i.exec(command))) {
       if (m[1]!.toLowerCase() === m[2]!.toLowerCase()) pc = lines.indexOf(`:${m[3]}`);

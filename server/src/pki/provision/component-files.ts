@@ -181,7 +181,7 @@ function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Trust
     files.push({ name: ownArm!, data: certificatePem(issued.certificate.der), secret: false });
     pkcs12 = { file: p12File, passwordFile: pwFile(p12File), label };
     kdbPersonal = { label, der: issued.certificate.der, privateKey, chain: chain.map((c) => ({ label: c.label, der: c.der })) };
-    notes.push(`${p12File}: personal certificate "${label}" with ${chain.length} chain certificate(s)`);
+    notes.push(`${p12File}: personal certificate "${printable(label)}" with ${chain.length} chain certificate(s)`);
   }
   const script: GskitScript = {
     title: `${e.kind} ${e.name}`, topologyName: ctx.topologyName, dbFile, dbPasswordFile: pwFile(dbFile),
