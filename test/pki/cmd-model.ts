@@ -69,7 +69,7 @@ export function splitCommands(line: string): { commands: string[]; operators: st
 }
 
 /** Phase 5 for one token: only when it holds a `!`. */
-function delayedToken(token: string, env: Map<string, string>): string {
+export function delayedToken(token: string, env: Map<string, string>): string {
   if (!token.includes('!')) return token;
   let out = '';
   for (let i = 0; i < token.length; i++) {

@@ -13,7 +13,7 @@ import { runIssue } from '../../server/src/pki/issue/run.ts';
 import { libertyXorDecode } from '../../server/src/pki/keydb/pkcs12/java-truststore.ts';
 import { cmdComment, cmdLine, optValue, propertiesValue, shArg, shComment } from '../../server/src/pki/provision/escape.ts';
 import { ensureCommand } from '../support/system.ts';
-import { BatchAborted, crtArgv, expandPercent, runBatch, splitCommands } from './cmd-model.ts';
+import { BatchAborted, crtArgv, delayedToken, expandPercent, runBatch, splitCommands } from './cmd-model.ts';
 import { cli, fakeIssuer } from './issue-support.ts';
 import { scratchDir } from './support.ts';
 
@@ -239,7 +239,7 @@ describe('escape.ts, dialect by dialect', () => {
         let command = commands[0]!;
         const split = command.indexOf(' ');
         const rest = command.slice(split);
-        if (rest.includes('!')) command = command.slice(0, split) + delayedOnly(rest, env);
+        command = command.slice(0, split) + delayedToken(rest, env);
         assert.deepEqual(crtArgv(command).slice(1), withBang ? [value, 'secret'] : [value], `${JSON.stringify(value)} → ${line}`);
       }
     }
@@ -256,18 +256,3 @@ describe('escape.ts, dialect by dialect', () => {
     assert.equal(propertiesValue(' a\\b\nc=d'), '\\ a\\\\b\\nc=d');
   });
 });
-
-/** Phase 5 of cmd-model for one arguments token (kept here to test cmdLine without the runner). */
-function delayedOnly(token: string, env: Map<string, string>): string {
-  let out = '';
-  for (let i = 0; i < token.length; i++) {
-    const c = token[i]!;
-    if (c === '^') { i++; if (i < token.length) out += token[i]; continue; }
-    if (c !== '!') { out += c; continue; }
-    const close = token.indexOf('!', i + 1);
-    if (close < 0) continue;
-    out += env.get(token.slice(i + 1, close).toUpperCase()) ?? '';
-    i = close;
-  }
-  return out;
-}
