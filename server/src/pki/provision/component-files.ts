@@ -51,8 +51,12 @@ export interface BuildContext {
 interface Trusted {
   name: string;
   label: string;
-  armFile: string;
   certificate: CertificateFacts;
+}
+
+/** A trusted certificate with the .arm file it is written to. */
+interface TrustedArm extends Trusted {
+  armFile: string;
 }
 
 const fail = (problem: string): ComponentFiles => ({ files: [], notes: [], problem });
@@ -102,18 +106,17 @@ export function componentFiles(e: Entity, ctx: BuildContext): ComponentFiles {
   const trusted: Trusted[] = [];
   for (const t of ctx.expected.trusts(e)) {
     if (!t.certificate) return fail(`${t.name}'s certificate is not issued yet: run 'sptls issue' first`);
-    trusted.push({ name: t.name, label: t.name, armFile: '', certificate: t.certificate });
+    trusted.push({ name: t.name, label: t.name, certificate: t.certificate });
   }
   return java ? javaFiles(e, ctx, dbFile, trusted, names) : gskitFiles(e, ctx, dbFile, trusted, names);
 }
 
-/** The .arm files of the trusted certificates, named after what they hold. */
-function armFiles(trusted: Trusted[], names: FolderNames): OutputFile[] {
-  return trusted.map((t) => {
-    t.armFile = names.allocate(`${fileSafe(t.name)}.arm`, `${t.name}'s certificate`);
-    return { name: t.armFile, data: certificatePem(t.certificate.der), secret: false };
-  });
+/** Names the .arm file of each trusted certificate after what it holds. */
+function withArmFiles(trusted: Trusted[], names: FolderNames): TrustedArm[] {
+  return trusted.map((t) => ({ ...t, armFile: names.allocate(`${fileSafe(t.name)}.arm`, `${t.name}'s certificate`) }));
 }
+
+const armFiles = (trusted: TrustedArm[]): OutputFile[] => trusted.map((t) => ({ name: t.armFile, data: certificatePem(t.certificate.der), secret: false }));
 
 /** A label GSKit or Java cannot hold, or one that two entries of the same store would share. */
 function labelProblem(entries: Array<{ label: string; what: string }>): string | undefined {
@@ -133,7 +136,7 @@ function javaFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Truste
   if (trusted.length === 0) return fail('it trusts nothing, and Java refuses an empty truststore: add trusts to it');
   const problem = labelProblem(trusted.map((t) => ({ label: t.label, what: `the trusted certificate of ${t.name}` })));
   if (problem) return fail(problem);
-  const arms = armFiles(trusted, names);
+  const arms = armFiles(withArmFiles(trusted, names));
   const password = ctx.password();
   const store = writeJavaTruststore(trusted.map((t) => ({ alias: t.label, certificate: t.certificate.der })), password);
   const files: OutputFile[] = [...arms, { name: dbFile, data: store, secret: true }];
@@ -143,7 +146,7 @@ function javaFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Truste
   return { files, notes: [...names.renamed, `${dbFile}: ${trusted.length} trusted certificate(s) (${trusted.map((t) => t.label).join(', ')})`] };
 }
 
-function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Trusted[], names: FolderNames): ComponentFiles {
+function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, declaredTrust: Trusted[], names: FolderNames): ComponentFiles {
   const notes: string[] = [];
   const personal = ctx.expected.personal(e);
   const issued = personal?.source === 'issued' ? ctx.issued.get(e.name) : undefined;
@@ -151,14 +154,14 @@ function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Trust
     if (personal.source === 'spec') return fail(`its certificate is not issued yet: run 'sptls issue' first`);
     notes.push(`its certificate is a file whose key is not here: import that key and certificate into ${dbFile} yourself (gsk8capicmd_64 -cert -import) and make it the default`);
   }
-  if (trusted.length === 0 && !issued) return fail('it trusts nothing and has no issued certificate: nothing to put in a key database');
-  const trustedPrints = new Set(trusted.map((t) => t.certificate.fingerprintSha256));
+  if (declaredTrust.length === 0 && !issued) return fail('it trusts nothing and has no issued certificate: nothing to put in a key database');
+  const trustedPrints = new Set(declaredTrust.map((t) => t.certificate.fingerprintSha256));
   const label = issued ? issued.entry.spec.label ?? e.name : undefined;
   // Chain certificates the script also adds as trusted stay out of the PKCS#12, so GSKit never sees one twice.
   const chain = (issued?.chain ?? []).map((c, i) => ({ label: chainLabel(issued!.entry.spec.issuer, i, ctx), der: c.der, fingerprint: c.fingerprintSha256 }))
     .filter((c) => !trustedPrints.has(c.fingerprint));
   const problem = labelProblem([
-    ...trusted.map((t) => ({ label: t.label, what: `the trusted certificate of ${t.name}` })),
+    ...declaredTrust.map((t) => ({ label: t.label, what: `the trusted certificate of ${t.name}` })),
     ...chain.map((c) => ({ label: c.label, what: `chain certificate ${c.label} of ${e.name}'s certificate` })),
     ...(label !== undefined ? [{ label, what: `${e.name}'s own certificate` }] : []),
   ]);
@@ -166,7 +169,8 @@ function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, trusted: Trust
 
   // The component's own certificate keeps its export name first: other hosts install it from there.
   const ownArm = issued ? names.allocate(issued.entry.spec.armFile ?? `${fileSafe(label!)}.arm`, `${e.name}'s own certificate`) : undefined;
-  const files: OutputFile[] = armFiles(trusted, names);
+  const trusted = withArmFiles(declaredTrust, names);
+  const files: OutputFile[] = armFiles(trusted);
   const dbPassword = ctx.password();
   const pwFile = (f: string) => (ctx.passwordEnv ? null : `${f}.pw`);
   if (!ctx.passwordEnv) files.push({ name: `${dbFile}.pw`, data: `${dbPassword}\n`, secret: true });
@@ -225,7 +229,7 @@ function chainLabel(issuer: string | null, index: number, ctx: BuildContext): st
 }
 
 /** `dsmcert -add -server S -file T.arm` for each server the client reaches and the trust that covers it. */
-function dsmcertLines(e: Entity, ctx: BuildContext, trusted: Trusted[]): Array<{ server: string; armFile: string }> {
+function dsmcertLines(e: Entity, ctx: BuildContext, trusted: TrustedArm[]): Array<{ server: string; armFile: string }> {
   const byName = new Map(trusted.map((t) => [t.name, t]));
   const out: Array<{ server: string; armFile: string }> = [];
   for (const s of tlsServersOf(e, ctx.analysis)) {
