@@ -153,6 +153,12 @@ export function runBatch(script: string, env: Record<string, string>, args: stri
     // `set /p VAR=<"file"`: the one input redirection the scripts write.
     const setP = /^set \/p ([A-Za-z_0-9]+)=<"([^"]+)"$/i.exec(expanded);
     if (setP) { vars.set(setP[1]!.toUpperCase(), readFirstLine(setP[2]!)); continue; }
+    // `if not defined VAR (echo …& exit /b N)`: the scripts' guard for a missing variable.
+    const guard = /^if not defined ([A-Za-z_0-9]+) \(echo [^&|<>()]*& exit \/b (\d+)\)$/i.exec(expanded);
+    if (guard) {
+      if (!vars.has(guard[1]!.toUpperCase())) { run.exitCode = Number(guard[2]); return run; }
+      continue;
+    }
     const { commands, operators } = splitCommands(expanded);
     const allowed = operators.every((op) => op === '||') && (operators.length === 0 || /^exit \/b \d$/.test(commands[commands.length - 1]!));
     if (!allowed) run.unexpectedOperators.push(raw);

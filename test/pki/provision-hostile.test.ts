@@ -163,6 +163,9 @@ describe('create-keydb.cmd with hostile names, in a model of cmd.exe', () => {
       assert.ok(operators.every((op) => op === '||'), line);
     }
     assert.match(script, /^setlocal EnableDelayedExpansion\r$/m);
+    // Without the variable the script stops before running anything, as the .sh does.
+    const unset = runCmd(withEnv, 'SP1', [], {});
+    assert.deepEqual([unset.exitCode, unset.commands], [1, []]);
     // A value that closes the quotes and chains a command is still only (mangled) text for gsk8capicmd_64.
     const run = runCmd(withEnv, 'SP1', [], { KSPW: BREAKOUT });
     assert.deepEqual(run.unexpectedOperators, []);

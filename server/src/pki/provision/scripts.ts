@@ -96,6 +96,7 @@ export function cmdScript(s: GskitScript): string {
     'cd /d "%~dp0"',
     'setlocal EnableDelayedExpansion',
     'if not defined GSK set "GSK=gsk8capicmd_64"',
+    ...(s.passwordEnv ? [`if not defined ${s.passwordEnv} (echo set ${s.passwordEnv} to the key store password& exit /b 1)`] : []),
     pw('KDB_PW', s.dbPasswordFile),
     ...(s.pkcs12 ? [pw('P12_PW', s.pkcs12.passwordFile)] : []),
   ];
