@@ -30,6 +30,11 @@ describe('sptls issue: lifetimes nest', () => {
       `client C { certificate signed-by R { ${KEY} valid 30 days } }`,
       '',
     ].join('\n'));
+    // The dry run already says which lifetimes will be cut, and writes nothing.
+    const dry = await cli(['issue', 'topology.sptls', '--dry-run'], dir);
+    assert.equal(dry.code, 0, dry.err);
+    assert.deepEqual(dry.err.split('\n').filter((l) => l.startsWith('note:')).map((l) => l.split(':')[1]!.trim()), ['I', 'S']);
+    assert.match(dry.err, /^note: I: valid 10 years would outlive its issuer R; it ends with it, at /m);
     const r = await cli(['issue', 'topology.sptls'], dir);
     assert.equal(r.code, 0, r.err);
     const pki = join(dir, 'pki');

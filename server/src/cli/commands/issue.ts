@@ -63,6 +63,7 @@ export const issueCommand: Command = {
     io.out(formatPlan(outcome.actions, outcome.notIssued, dryRun));
     const blocked = outcome.actions.some((a) => a.blocked);
     if (outcome.kind === 'planned') {
+      for (const n of outcome.notes) io.err(`note: ${n}\n`);
       io.err(`dry run: nothing written (${summarize(outcome.actions).replace(/(\d+) (created|renewed)/g, '$1 to be $2')}) in ${outcome.outDir}\n`);
       return blocked ? EXIT_FINDINGS : EXIT_OK;
     }

@@ -14,7 +14,8 @@ import { decodeCertificate } from '../x509/read.ts';
 import type { CertificateIssuer } from './issuer.ts';
 import { filesFor, formatManifest, MANIFEST_FILE, type Manifest } from './layout.ts';
 import type { PlannedAction } from './plan.ts';
-import { notAfterOf, specHash, type IssueSpec } from './spec.ts';
+import { issueStart, lifetimeOf } from './lifetime.ts';
+import { specHash, type IssueSpec } from './spec.ts';
 
 export interface ExecuteOptions {
   outDir: string;
@@ -45,9 +46,6 @@ interface Material {
   privateKey: KeyObject;
 }
 
-/** Certificates start an hour back, so a peer whose clock lags a little accepts them. */
-const CLOCK_SKEW_MS = 3_600_000;
-
 export async function executePlan(actions: PlannedAction[], options: ExecuteOptions): Promise<ExecuteResult> {
   const result: ExecuteResult = { ok: true, written: [], backups: [], errors: [], notes: [], unencryptedCaKeys: [], manifest: structuredClone(options.manifest) };
   const work = actions.filter((a) => a.action === 'create' || a.action === 'renew');
@@ -61,7 +59,7 @@ export async function executePlan(actions: PlannedAction[], options: ExecuteOpti
   const issued = new Map<string, Material>();
   const specs = new Map(actions.map((a) => [a.spec.name, a.spec]));
   const failed = new Set<string>();
-  const notBefore = new Date(Math.floor((options.now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000);
+  const notBefore = issueStart(options.now);
 
   for (const a of work) {
     const { spec } = a;
@@ -70,13 +68,8 @@ export async function executePlan(actions: PlannedAction[], options: ExecuteOpti
       if (spec.issuer && failed.has(spec.issuer)) throw new Error(`its issuer ${spec.issuer} could not be issued`);
       const pair = a.newKey ? await newKeys.get(spec.name)! : await existingKey(spec, options);
       const signer = spec.issuer ? issued.get(spec.issuer) ?? await storedMaterial(specs.get(spec.issuer)!, options) : undefined;
-      // A certificate never outlives its issuer (spec: "lifetimes nest"): cut it at the issuer's end.
-      let notAfter = notAfterOf(notBefore, spec.validity);
-      const issuerEnd = signer ? decodeCertificate(signer.der).notAfter : undefined;
-      if (issuerEnd && notAfter > issuerEnd) {
-        result.notes.push(`${spec.name}: valid ${spec.validity.amount} ${spec.validity.unit} would outlive its issuer ${spec.issuer}; it ends with it, at ${issuerEnd.toISOString()}`);
-        notAfter = issuerEnd;
-      }
+      const { notAfter, note } = lifetimeOf(spec, notBefore, signer ? decodeCertificate(signer.der).notAfter : undefined);
+      if (note) result.notes.push(note);
       const der = options.issuer.sign({
         subject: spec.subject,
         publicKey: pair.publicKey,
