@@ -131,6 +131,10 @@ describe('create-keydb.sh with hostile names', () => {
     assert.deepEqual(client, expectedClientSteps(PASSWORD).map((a) => ['gsk8capicmd_64', a]));
     assert.deepEqual(runScript(withEnv, 'C', ['dsmcert'], { KSPW: PASSWORD }), DSMCERT_STEPS.map((a) => ['dsmcert', a]));
     assert.deepEqual(pwned(dir), []);
+    // Without the variable the script stops before running anything.
+    const unset = spawnSync('sh', [join(folder(withEnv, 'SP1'), 'create-keydb.sh')], { encoding: 'utf8', env: { PATH: `${fakes}:/usr/bin:/bin`, ARGV_LOG: log } });
+    assert.notEqual(unset.status, 0);
+    assert.match(unset.stderr, /set KSPW to the key store password/);
   });
 });
 
