@@ -50,7 +50,7 @@ describe('sptls keydb: client option lines follow the server level', () => {
     `server SELF { address "self.example.com" port 1500 version 8.1.22 certificate self-signed { ${K} } }`,
     `storage-agent STA { address "sta.example.com" port 1502 version 8.1.22 certificate signed-by Root { ${K} } trusts Root }`,
     'client C { version 8.1.22 trusts Root, SELF }',
-    'C -> OLD', 'C -> NOSSL', 'C -> V7', 'C -> NEW', 'C -> SELF', 'C -> STA', 'STA -> NEW',
+    'C -> OLD', 'C -> NOSSL', 'C -> V7', 'C -> NEW', 'C -> SELF', 'C -> STA', 'STA -> NEW', 'STA -> OLD', 'STA -> NOSSL',
     '',
   ].join('\n');
 
@@ -77,6 +77,15 @@ describe('sptls keydb: client option lines follow the server level', () => {
     const at = lanFree.indexOf('LANFREECOMMMETHOD TCPIP');
     assert.ok(at > 0, lanFree.join('\n'));
     assert.deepEqual(lanFree.slice(at - 1, at + 3), ['ENABLELANFREE YES', 'LANFREECOMMMETHOD TCPIP', 'LANFREETCPSERVERADDRESS sta.example.com', 'LANFREETCPPORT 1502']);
+  });
+
+  test('a storage agent gets the setstorageserver command per server, with the SSL port below 8.1.2', async () => {
+    const { read } = await keydb(topology);
+    const opt = read('STA', 'dsmsta.opt.txt');
+    assert.match(opt, /^\* {3}dsmsta setstorageserver myname=STA mypassword=<password> myhladdress=sta\.example\.com servername=NEW serverpassword=<password> hladdress=new\.example\.com lladdress=1500 ssl=yes /m);
+    assert.match(opt, /^\* {3}dsmsta setstorageserver .* servername=OLD .* lladdress=1543 ssl=yes /m);
+    assert.match(opt, /^\* to server NOSSL: no working command: NOSSL \(version 8\.1\.0\) accepts TLS only on its SSL port/m);
+    assert.ok(opt.split('\n').filter(Boolean).every((l) => l.startsWith('*') || /^[A-Z]+ \S+$/.test(l)), opt);
   });
 
   test('no generated file sends the administrator to sptls\' own sources', async () => {

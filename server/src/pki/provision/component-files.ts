@@ -201,7 +201,7 @@ function gskitFiles(e: Entity, ctx: BuildContext, dbFile: string, declaredTrust:
     files.push({ name: 'dsm.sys.txt', data: opts.dsmSys, secret: false }, { name: 'dsm.opt.txt', data: opts.dsmOpt, secret: false });
     notes.push(...opts.notes);
   } else {
-    files.push({ name: e.kind === 'server' ? 'dsmserv.opt.txt' : 'dsmsta.opt.txt', data: serverOptions(e, ctx.topologyName), secret: false });
+    files.push({ name: e.kind === 'server' ? 'dsmserv.opt.txt' : 'dsmsta.opt.txt', data: serverOptions(e, ctx.analysis, ctx.topologyName), secret: false });
   }
   // Chain certificates imported with the personal certificate become trusted records too.
   const listed = [trusted.map((t) => t.label).join(', '), chain.length ? `${chain.map((c) => c.label).join(', ')} from ${e.name}'s chain` : ''].filter(Boolean).join('; ');

@@ -44,7 +44,7 @@ function tlsLines(e: Entity, role: 'server' | 'storage-agent' | 'client'): strin
 }
 
 /** dsmserv.opt (server) or dsmsta.opt (storage agent) lines. */
-export function serverOptions(e: Entity, topologyName: string): string {
+export function serverOptions(e: Entity, analysis: Analysis, topologyName: string): string {
   const file = e.kind === 'server' ? 'dsmserv.opt' : 'dsmsta.opt';
   const lines = [`* ${file} lines for ${e.kind} ${e.name} (sptls keydb, from ${optComment(topologyName)})`, 'COMMMETHOD TCPIP'];
   const port = (prop: string, name: string) => { const v = value(e, prop); if (v) lines.push(option(name, v)); };
@@ -52,9 +52,28 @@ export function serverOptions(e: Entity, topologyName: string): string {
   if (e.kind === 'server') port('admin-port', 'TCPADMINPORT');
   port('ssl-port', 'SSLTCPPORT');
   port('ssl-admin-port', 'SSLTCPADMINPORT');
-  if (e.kind === 'storage-agent') lines.push('* DSMSTA SETSTORAGESERVER ... SSL=YES adds SERVERNAME and the server definition here; dsmsta.opt must also name DEVCONFIG');
+  if (e.kind === 'storage-agent') lines.push(...storageServerLines(e, analysis));
   lines.push(...tlsLines(e, e.kind === 'server' ? 'server' : 'storage-agent'));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * A storage agent learns its server from `DSMSTA SETSTORAGESERVER` (all parameters required), which
+ * appends SERVERNAME to dsmsta.opt; LLADDRESS is the server port it connects to: the SSL port
+ * below 8.1.2 (7.1.8), where SSL=YES must then be given.
+ */
+function storageServerLines(agent: Entity, analysis: Analysis): string[] {
+  const lines = ['* dsmsta.opt must also name DEVCONFIG (the device configuration file).'];
+  for (const l of analysis.model.links) {
+    if (l.from !== agent || l.status !== 'checked' || l.to?.kind !== 'server') continue;
+    const st = stanzaFor(l as Link & { to: Entity });
+    if (st.port === null) { lines.push(`* to server ${st.server.name}: no working command: ${st.why}`); continue; }
+    const hl = optValue(value(st.server, 'address') ?? '') ?? '<address>';
+    const my = optValue(value(agent, 'address') ?? '') ?? '<address>';
+    lines.push(`* to server ${st.server.name}, run in the storage agent directory (it adds SERVERNAME here):`);
+    lines.push(`*   dsmsta setstorageserver myname=${agent.name} mypassword=<password> myhladdress=${my} servername=${st.server.name} serverpassword=<password> hladdress=${hl} lladdress=${st.port} ssl=${st.tls ? 'yes' : 'no'} stakeydbpw=<key database password>`);
+  }
+  return lines;
 }
 
 interface ServerStanza {
