@@ -69,9 +69,11 @@ client C { trusts Root }
 client E { trusts Other }
 client F { tls-min 1.3 trusts Root }
 client G { }
+client D { trusts Issuing }
 C -> SILENT
 C -> GOOD
 E -> GOOD
+D -> GOOD
 C -> OSSL
 F -> OSSL
 C -> SWAPPED
@@ -120,6 +122,7 @@ const PLANTED = [
   'scan-unreachable @ DEAD', // nothing listens
   'scan-unreachable @ HTTP', // speaks HTTP
   'scan-untrusted @ E -> GOOD', // E trusts another root
+  'scan-untrusted @ D -> GOOD', // D trusts only the intermediate: GSKit needs the root
   'scan-tls-version-refused @ OSSL', // openssl -tls1_2: refuses 1.3 that its range includes
   'scan-certificate-mismatch @ SWAPPED', // presents GOOD's certificate
   'scan-chain-differs @ NOCHAIN', // leaves out the intermediate
@@ -134,7 +137,7 @@ const PLANTED = [
   'scan-not-scanned @ C -> NOWHERE', // no address
   'scan-handshake-failed @ F -> OSSL', // F wants TLS 1.3 only, the host speaks 1.2 only
   'scan-certificate-mismatch @ FILED', // presents OLD's certificate, not the one in its file
-  'scan-not-judged @ G -> FILED', // G trusts nothing
+  'scan-untrusted @ G -> FILED', // G trusts nothing, so nothing it is sent
 ];
 
 describe('sptls scan with planted drift', () => {
@@ -202,7 +205,7 @@ describe('sptls scan on the command line', () => {
     assert.equal(r.code, 1, r.err);
     assert.match(r.out, /^topo\.sptls:\d+:8: error scan-certificate-mismatch: SWAPPED presents a certificate that is not the one in the topology/m);
     assert.match(r.out, /^ {2}GOOD +127\.0\.0\.1:\d+ {2}TLSv1\.3; accepts TLS 1\.2, 1\.3; presents /m);
-    assert.match(r.err, /^12 endpoint\(s\) scanned in [\d.]+ s \(9 answered, 3 unreachable\): 12 error\(s\), 5 warning\(s\)$/m);
+    assert.match(r.err, /^12 endpoint\(s\) scanned in [\d.]+ s \(9 answered, 3 unreachable\): 14 error\(s\), 5 warning\(s\)$/m);
     assert.doesNotMatch(r.err, /\r/, 'no progress line when stderr is not a terminal');
   });
 
@@ -224,12 +227,12 @@ describe('sptls scan on the command line', () => {
     const results = log.runs[0]!.results;
     assert.equal(results.length, PLANTED.length);
     assert.ok(results.every((r) => r.locations[0]!.physicalLocation.artifactLocation.uri === 'topo.sptls'));
-    assert.equal(results.filter((r) => r.level === 'error').length, 12);
+    assert.equal(results.filter((r) => r.level === 'error').length, 14);
     const gh = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'github', '--now', now.toISOString());
     assert.equal(gh.code, 1);
     const lines = gh.out.trimEnd().split('\n');
     assert.equal(lines.length, PLANTED.length);
-    assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 12);
+    assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 14);
     assert.ok(lines.some((l) => /^::warning file=topo\.sptls,line=\d+,endLine=\d+,col=8,endColumn=15,title=sptls scan-chain-differs::NOCHAIN sends the chain /.test(l)), gh.out);
   });
 

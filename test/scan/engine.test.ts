@@ -2,10 +2,11 @@
 // progress (the engine's events and the CLI's terminal line), and peer strings made
 // safe for a terminal. No sockets.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { main } from '../../server/src/cli/cli.ts';
 import { makeScanCommand } from '../../server/src/cli/commands/scan.ts';
 import { createFakeProber, fakeReport, type HandshakeProber, type ProbeTarget } from '../../server/src/handshake/index.ts';
 import { planScan, scanTopology, type ScanProgress } from '../../server/src/scan/index.ts';
@@ -111,7 +112,8 @@ C -> A plain
 
 describe('scan findings from what the prober saw', () => {
   test('versions are judged even when no certificate was seen (the handshake as the initiator ended in an alert)', async () => {
-    const text = 'client C { }\nserver OLD { address "127.0.0.1" port 1500 version 8.1.10 }\nC -> OLD\n';
+    // No PKI is issued for this topology, so C's trust in Root cannot be had: not judged.
+    const text = 'ca Root { }\nclient C { trusts Root }\nserver OLD { address "127.0.0.1" port 1500 version 8.1.10 certificate signed-by Root }\nC -> OLD\n';
     const prober = createFakeProber((t, o) => o.tls === 'all'
       ? fakeReport(t, { session: undefined, outcome: 'handshake-alert', exitCode: 2, versions: [
         { version: '1.2', result: 'rejected', detail: 'alert 70 protocol_version' },
@@ -119,8 +121,9 @@ describe('scan findings from what the prober saw', () => {
       ] })
       : fakeReport(t, { session: undefined, outcome: 'handshake-alert', exitCode: 2, failure: { phase: 'handshake', code: 'ALERT', message: 'the server ended the handshake with alert 70 protocol_version' } }));
     const r = await scanTopology({ path: join(dir, 'old.sptls'), text }, { prober });
+    const pki = join(dir, 'pki');
     assert.deepEqual(r.findings.map((f) => `${f.code}: ${f.message}`).sort(), [
-      'scan-not-judged: whether C trusts what OLD presents is not judged: C trusts nothing: its \'trusts\' names no CA or component with a certificate, so it accepts no server. Add \'trusts ROOT-CA\' to C, or use --trust FILE without --from',
+      `scan-not-judged: whether C trusts what OLD presents is not judged: the certificate C trusts as Root is not available: cannot read ${pki}/ca/Root.crt.pem (ENOENT): run sptls issue`,
       'scan-tls-version-accepted: OLD offers TLS 1.3 although version 8.1.10 caps at 1.2',
       'scan-tls-version-refused: OLD refuses TLS 1.2 although its range 1.2–1.2 includes it: alert 70 protocol_version',
     ]);
@@ -128,29 +131,28 @@ describe('scan findings from what the prober saw', () => {
 });
 
 describe('scan command output', () => {
-  const run = async (prober: HandshakeProber, errIsTTY: boolean, ...extra: string[]) => {
-    let out = '', err = '';
-    const { writeFileSync } = await import('node:fs');
+  test('progress goes to the status line when there is one (a terminal), is cleared at the end, and is absent otherwise', async () => {
     writeFileSync(join(dir, 'three.sptls'), topology(3));
-    const code = await makeScanCommand(prober).run(['three.sptls', ...extra], { out: (t) => { out += t; }, err: (t) => { err += t; }, cwd: dir, env: {}, errIsTTY });
-    return { code, out, err };
-  };
-
-  test('a progress line on a terminal, redrawn in place and cleared at the end', async () => {
-    const r = await run(createFakeProber(), true);
-    assert.match(r.err, /^\r\x1b\[2Kscanning: 0\/3 endpoint\(s\) done\r\x1b\[2Kscanning: 1\/3/);
-    assert.match(r.err, /scanning: 3\/3 endpoint\(s\) done\r\x1b\[2K3 endpoint\(s\) scanned in /);
-    const quiet = await run(createFakeProber(), false);
-    assert.doesNotMatch(quiet.err, /scanning:/);
+    const run = async (withStatus: boolean) => {
+      const lines: Array<string | null> = [];
+      let err = '';
+      const io = { out: () => {}, err: (t: string) => { err += t; }, cwd: dir, env: {}, ...(withStatus ? { status: (l: string | null) => { lines.push(l); } } : {}) };
+      const code = await makeScanCommand(createFakeProber()).run(['three.sptls'], io);
+      return { code, lines, err };
+    };
+    const tty = await run(true);
+    assert.deepEqual(tty.lines, ['scanning: 0/3 endpoint(s) done', 'scanning: 1/3 endpoint(s) done', 'scanning: 2/3 endpoint(s) done', 'scanning: 3/3 endpoint(s) done', null]);
+    assert.match(tty.err, /^3 endpoint\(s\) scanned in /);
+    const piped = await run(false);
+    assert.deepEqual(piped.lines, []);
+    assert.match(piped.err, /^3 endpoint\(s\) scanned in /);
   });
 
-  test('what a peer sends cannot drive the terminal', async () => {
-    const evil = 'CN=\x1b]0;owned\x07\x1b[2J';
-    const prober = createFakeProber((t) => fakeReport(t, {
-      chain: [{ subject: evil, issuer: evil, serialNumber: '01', notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2030-01-01T00:00:00.000Z', daysLeft: 1000, keyType: 'ec', signatureAlgorithm: { name: 'ecdsa-with-SHA256', hash: 'sha256', oid: '1.2.840.10045.4.3.2' } as never, sans: [], isCA: false, selfIssued: true, fingerprintSha256: 'AA' }],
-    }));
-    const r = await run(prober, false);
-    assert.match(r.out, /presents 'CN=\\x1b\]0;owned\\x07\\x1b\[2J'/);
-    assert.doesNotMatch(r.out + r.err, /[\x00-\x08\x0b-\x1f\x7f]/);
+  test('the CLI hands a command the status line of the process that runs it', async () => {
+    const lines: Array<string | null> = [];
+    writeFileSync(join(dir, 'none.sptls'), 'server A { }\n');
+    const code = await main(['scan', 'none.sptls'], { out: () => {}, err: () => {}, cwd: dir, env: {}, status: (l) => { lines.push(l); } });
+    assert.equal(code, 0);
+    assert.deepEqual(lines, ['scanning: 0/0 endpoint(s) done', null]);
   });
 });

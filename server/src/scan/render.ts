@@ -1,13 +1,7 @@
 // A scan as text (the findings in `check`'s form, then one line per endpoint) and as
-// JSON (schema sptls.scan/1). Peer-supplied strings (subjects, alerts) are made safe
-// for a terminal in the text form; JSON escapes them itself.
+// JSON (schema sptls.scan/1). The CLI escapes what reaches a terminal (cli/terminal.ts).
 import type { FileFindings } from '../ci/findings.ts';
 import type { ScanResult } from './run.ts';
-
-/** Control characters other than newline and tab shown as \xNN, so a peer cannot drive the terminal. */
-export function terminalSafe(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 export interface ScanCounts {
   endpoints: number;
@@ -41,7 +35,7 @@ export function renderScanText(file: string, r: ScanResult): string {
   const out: string[] = [];
   for (const f of r.findings) {
     const p = r.analysis.lines.position(f.start);
-    out.push(`${file}:${p.line + 1}:${p.character + 1}: ${f.severity} ${f.code}: ${terminalSafe(f.message)}`);
+    out.push(`${file}:${p.line + 1}:${p.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
   }
   if (r.endpoints.length > 0) out.push('', 'Endpoints:');
   const width = Math.max(0, ...r.endpoints.map((e) => e.responder.length));
@@ -50,7 +44,7 @@ export function renderScanText(file: string, r: ScanResult): string {
     const what = e.status !== 'scanned'
       ? e.status
       : [e.protocol ?? 'no session', e.accepted ? `accepts TLS ${e.accepted.join(', ') || 'none'}` : '', e.leaf ? `presents '${e.leaf.subject}' until ${e.leaf.notAfter.slice(0, 10)}` : ''].filter(Boolean).join('; ');
-    out.push(terminalSafe(`  ${e.responder.padEnd(width)}  ${where}  ${what}  (${e.ms} ms)`));
+    out.push(`  ${e.responder.padEnd(width)}  ${where}  ${what}  (${e.ms} ms)`);
   }
   return `${out.join('\n')}\n`;
 }

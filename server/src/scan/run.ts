@@ -78,7 +78,7 @@ export async function scanTopology(input: ScanInput, options: ScanOptions, hooks
   const now = options.now ?? new Date();
   const analysis = analyzeTopology(input.path, input.text, now);
   const pkiDir = options.pkiDir ?? defaultPkiDir(input.path);
-  const pki = pkiFromDir(pkiDir, analysis, existsSync(pkiDir) ? pkiDir : `${pkiDir} (none: run sptls issue to compare issued certificates)`);
+  const pki = pkiFromDir(pkiDir, analysis, pkiDir);
   const plan = planScan(analysis);
   const concurrency = Math.max(1, Math.min(MAX_CONCURRENCY, options.concurrency ?? DEFAULT_CONCURRENCY));
   const results: EndpointResult[] = new Array(plan.endpoints.length);
@@ -110,7 +110,7 @@ export async function scanTopology(input: ScanInput, options: ScanOptions, hooks
   return {
     schema: 'sptls.scan/1',
     analysis,
-    pki: pki.description,
+    pki: existsSync(pkiDir) ? pkiDir : `${pkiDir} (none: run sptls issue to compare issued certificates)`,
     endpoints: results,
     findings: [...findings.flat(), ...plan.skipped.map((s) => notScanned(s))].sort((a, b) => a.start - b.start || a.end - b.end),
     ms: Number((process.hrtime.bigint() - started) / 1_000_000n),

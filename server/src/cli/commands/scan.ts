@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_TIMEOUT_MS, nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
 import {
-  countScan, DEFAULT_CONCURRENCY, endpointBudgetMs, MAX_CONCURRENCY, renderScanJson, renderScanText, scanFindings, scanTopology, summaryLine, type ScanProgress,
+  countScan, DEFAULT_CONCURRENCY, endpointBudgetMs, MAX_CONCURRENCY, renderScanJson, renderScanText, scanFindings, scanTopology, summaryLine,
 } from '../../scan/index.ts';
 import { isCiFormat, renderCi } from '../ci-format.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
@@ -69,21 +69,6 @@ function wholeNumber(text: string | undefined, option: string, max: number): num
   return n;
 }
 
-/** `\r`-redrawn line on a terminal; nothing otherwise (logs and pipes get the result only). */
-function progressLine(io: CliIO): { update(p: ScanProgress): void; clear(): void } {
-  if (!io.errIsTTY) return { update: () => {}, clear: () => {} };
-  let drawn = false;
-  return {
-    update(p) {
-      io.err(`\r\x1b[2Kscanning: ${p.done}/${p.total} endpoint(s) done`);
-      drawn = true;
-    },
-    clear() {
-      if (drawn) io.err('\r\x1b[2K');
-    },
-  };
-}
-
 export function makeScanCommand(prober: HandshakeProber): Command {
   return {
     help,
@@ -98,13 +83,12 @@ export function makeScanCommand(prober: HandshakeProber): Command {
       const input = readTopologyArg(args, io, 'scan');
       if (!input) return EXIT_USAGE;
       const file = args.positional[0]!;
-      const progress = progressLine(io);
       const result = await scanTopology(input, {
         prober,
         ...(concurrency ? { concurrency } : {}), ...(timeoutMs ? { timeoutMs } : {}), ...(now ? { now } : {}),
         ...(pki !== undefined ? { pkiDir: resolve(io.cwd, pki) } : {}),
-      }, { progress: (p) => progress.update(p) });
-      progress.clear();
+      }, io.status ? { progress: (p) => io.status!(`scanning: ${p.done}/${p.total} endpoint(s) done`) } : {});
+      io.status?.(null);
       if (format === 'json') io.out(renderScanJson(file, result));
       else if (isCiFormat(format)) io.out(renderCi(format, [scanFindings(file, result)], 'scan'));
       else {
