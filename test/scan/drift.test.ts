@@ -3,7 +3,7 @@
 // port nothing listens on. Every planted drift must be found, and nothing else.
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -234,6 +234,19 @@ describe('sptls scan on the command line', () => {
     assert.equal(lines.length, PLANTED.length);
     assert.equal(lines.filter((l) => l.startsWith('::error file=topo.sptls,line=')).length, 14);
     assert.ok(lines.some((l) => /^::warning file=topo\.sptls,line=\d+,endLine=\d+,col=8,endColumn=15,title=sptls scan-chain-differs::NOCHAIN sends the chain /.test(l)), gh.out);
+  });
+
+  test('--pki DIR: the certificates are compared with the PKI there; with none, they are not judged', async () => {
+    cpSync(join(dir, 'pki'), join(dir, 'elsewhere'), { recursive: true });
+    const moved = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'json', '--pki', 'elsewhere', '--now', now.toISOString());
+    const codes = (out: string) => (JSON.parse(out) as { findings: Array<{ code: string; responder: string; connection?: string }> }).findings.map((f) => `${f.code} @ ${f.connection ?? f.responder}`).sort();
+    assert.deepEqual(codes(moved.out), [...PLANTED].sort());
+    mkdirSync(join(dir, 'empty'));
+    const none = await cli('scan', 'topo.sptls', '--timeout', '1000', '--format', 'json', '--pki', 'empty', '--now', now.toISOString());
+    const found = codes(none.out);
+    assert.ok(!found.some((f) => f.startsWith('scan-certificate-mismatch @ SWAPPED')), 'without the issued PKI nothing says what SWAPPED should present');
+    assert.ok(found.includes('scan-not-judged @ SWAPPED'));
+    assert.ok(found.includes('scan-certificate-mismatch @ FILED'), 'a certificate file is compared without any PKI');
   });
 
   test('usage errors exit 2', async () => {
