@@ -7,7 +7,7 @@ import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Block, Comment, Connection, Declaration, Property, SptlsFile, Statement, SyntaxError, Value } from './ast.ts';
 import { ConnectionStart, IntegerLiteral, Identifier, StringLiteral, VersionLiteral, type Kind, type LexError } from './tokens.ts';
 import { isEof } from './parser.ts';
-import { propertyContextError, type BlockContext } from './property-contexts.ts';
+import { propertyContextError, unknownPropertyMessage, type BlockContext } from './property-contexts.ts';
 
 function isReal(t: IToken): boolean {
   return t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset) && t.startOffset >= 0;
@@ -153,6 +153,10 @@ export class AstBuilder {
       if (misplaced) this.errors.push({ message: misplaced, start: prop.start, end: prop.start + prop.name.length });
       else properties.push(prop);
     }
+    for (const u of (node.children['unknownProperty'] as CstNode[] | undefined) ?? []) {
+      const name = firstToken(u.children, 'Identifier');
+      if (name) this.errors.push({ message: unknownPropertyMessage(name.image, context), start: name.startOffset, end: tokenEnd(name) });
+    }
     if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
     if (close) end = tokenEnd(close);
     // Copied at its exact length, as values are.
@@ -185,6 +189,13 @@ export class AstBuilder {
     if (!head || !isReal(head)) return null;
     const name = head.image;
     if (values.length < (requiredValues[name] ?? 0)) return null;
+    // The parser takes an integer where a version goes so that `tls-min 1` can be an
+    // invalid-value ("write 1.2"); a product version has a dot (spec §5.1, v1.1).
+    if (name === 'version' && values[0]!.kind === 'integer') {
+      const v = values[0]!;
+      this.errors.push({ message: `expected a version with a dot after 'version', found '${v.text}': write the full product level, e.g. 8.1.22`, start: v.start, end: v.end });
+      return null;
+    }
     if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
     const sub = (node.children['block'] as CstNode[] | undefined)?.[0];
     const own = values.slice(); // before the sub-block reuses the scratch list
