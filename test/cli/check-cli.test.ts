@@ -79,7 +79,8 @@ test('usage and I/O errors exit 2 with a one-line message', () => {
 test('--now pins the validity rules', () => {
   const certs = join(root, 'test', 'rules', 'cases');
   const topo = join(dir, 'exp.sptls');
-  writeFileSync(topo, `server E { address "expiring.example.com" certificate file "${join(certs, 'certs', 'expiring.pem')}" }\n`);
+  // Its issuer is declared: a file certificate whose issuer is no ca is issuer-unknown.
+  writeFileSync(topo, `ca Root { file "${join(certs, 'certs', 'root.pem')}" }\nserver E { address "expiring.example.com" certificate file "${join(certs, 'certs', 'expiring.pem')}" }\n`);
   assert.match(sptls(['check', '--now', '2026-06-01', topo]).stdout, /certificate-expiring/);
   assert.match(sptls(['check', '--now', '2026-06-25', topo]).stdout, /certificate-expired/);
   assert.equal(sptls(['check', '--now', '2026-01-01', topo]).stdout, '');

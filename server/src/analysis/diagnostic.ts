@@ -31,6 +31,10 @@ export const RULES = {
   'hostname-mismatch': 'warning',
   'port-conflict': 'error',
   'file-not-found': 'error',
+  'issuer-unknown': 'warning',
+  'issuer-mismatch': 'error',
+  'ssl-port-required': 'error',
+  'validity-exceeds-issuer': 'warning',
   'unused-trust': 'hint',
   'unused-ca': 'hint',
   // Key-database audit (`sptls check --keydbs DIR`, server/src/pki/audit/): not run by `analyze`.
@@ -61,6 +65,8 @@ export interface FixData {
   replacement?: string;
   /** missing-certificate: CAs of the file that could sign it. */
   cas?: string[];
+  /** ssl-port-required: the responder's SSL-only port, for the connection's `port`. */
+  port?: string;
   /** hub-spoke: the missing hub -> spoke connection. */
   hub?: string;
   spoke?: string;

@@ -94,7 +94,7 @@ export const PROPERTIES: Record<string, PropertyFacts> = {
   address: { kinds: ALL_BUT_CA, summary: 'Host name or IP address the component is reached at.', option: 'TCPSERVERADDRESS / HLADDRESS / the LDAP host' },
   port: { kinds: ['server', 'storage-agent', 'ldap', 'db2'], summary: 'Listening port. For LDAP 389 (StartTLS) or 636 (LDAPS); for Db2 e.g. 51500.', option: 'TCPPORT', range: [1, 65535], default: '1500 for a server (not a declared port)' },
   'admin-port': { kinds: ['server'], summary: 'Port for administrative sessions.', option: 'TCPADMINPORT', range: [1024, 32767] },
-  'ssl-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only port. Since 7.1.8/8.1.2 TCPPORT accepts SSL too, so it is rarely needed.', option: 'SSLTCPPORT', range: [1024, 32767] },
+  'ssl-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only port. From 7.1.8/8.1.2 TCPPORT accepts SSL too; below those levels TLS sessions must use this port.', option: 'SSLTCPPORT', range: [1024, 32767] },
   'ssl-admin-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only administrative port.', option: 'SSLTCPADMINPORT', range: [1024, 32767] },
   version: { kinds: ['server', 'client', 'storage-agent', 'operations-center'], summary: 'Product level, e.g. 8.1.22. TLS 1.3 needs 8.1.11 or later.' },
   'tls-min': { kinds: TLS_KINDS, summary: 'Lowest TLS protocol the component accepts (1.0–1.3).', option: 'SSLTLS12 / SSLDISABLELEGACYTLS', default: '1.2 (the product default since 8.1.4)' },
@@ -160,5 +160,18 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 /** Product level from which TLS 1.3 can be enabled. */
 export const TLS13_SINCE = '8.1.11';
+
+/**
+ * Levels from which a server or storage agent accepts TLS on its TCPPORT, by major
+ * version; below them TLS sessions need the SSL-only port, SSLTCPPORT (spec §5
+ * ssl-port-required). V7 and earlier compare with 7.1.8, V8 and later with 8.1.2.
+ */
+export const TLS_ON_TCPPORT_SINCE = { v7: '7.1.8', v8: '8.1.2' } as const;
+
+/** Lifetimes a certificate gets when its block declares no `valid` (spec §4.2 block defaults). */
+export const DEFAULT_VALIDITY = {
+  certificate: { amount: 825, unit: 'days' },
+  ca: { amount: 10, unit: 'years' },
+} as const;
 
 export const SERVER_SELF_SIGNED_LABEL = 'TSM Server SelfSigned SHA Key';

@@ -2,7 +2,7 @@
 // duplicate-connection, missing-certificate, untrusted-responder, no-common-tls-version.
 import type { Entity, Link } from '../model.ts';
 import { SUPPORTED_PAIRS } from '../product.ts';
-import { rangesOverlap, tlsRange } from '../versions.ts';
+import { acceptsTlsOnTcpPort, rangesOverlap, tlsRange } from '../versions.ts';
 import { trustVerdict } from '../trust.ts';
 import { article, describe, keydbOf, type RuleContext } from './context.ts';
 
@@ -61,6 +61,7 @@ function checkTlsSession(ctx: RuleContext, link: Link, missingReported: Set<Enti
         { initiator: from.name, responder: to.name, trust: verdict.suggestion });
     }
   }
+  checkSslPort(ctx, link);
   const a = tlsRange(from);
   const b = tlsRange(to);
   if (a && b && !a.empty && !b.empty && !rangesOverlap(a, b)) {
@@ -72,4 +73,24 @@ function unsupported(from: Entity, to: Entity): string {
   const allowed = SUPPORTED_PAIRS.filter((p) => p.from === from.kind).map((p) => p.to);
   const options = allowed.length ? `${article(from.kind)} ${from.kind} opens sessions only to ${[...new Set(allowed)].join(', ')}` : `${article(from.kind)} ${from.kind} opens no sessions at all`;
   return `${from.kind} -> ${to.kind} is not in the product's table of SSL clients and servers: ${options}.`;
+}
+
+/**
+ * ssl-port-required: below 8.1.2 (7.1.8 for V7) a server or storage agent takes TLS only
+ * on its SSL-only port, so a TLS connection must reach that port (spec §5, v1.1).
+ */
+function checkSslPort({ report }: RuleContext, link: Link): void {
+  const to = link.to!;
+  if (to.kind !== 'server' && to.kind !== 'storage-agent') return;
+  const version = to.props.get('version')?.values[0]?.text;
+  if (version === undefined || acceptsTlsOnTcpPort(version)) return;
+  const sslPort = to.props.get('ssl-port')?.values[0]?.text;
+  const port = link.props.get('port')?.values[0]?.text;
+  const c = link.connection;
+  if (sslPort === undefined) {
+    report('ssl-port-required', c.from, `${to.name} is at ${version}, which accepts TLS only on its SSL-only port (SSLTCPPORT), not on TCPPORT; it declares no ssl-port, so ${link.from!.name}'s TLS sessions have no port to reach. Set SSLTCPPORT on ${to.name} and declare it with 'ssl-port <n>', or upgrade ${to.name} to 8.1.2 or later (7.1.8 for V7).`);
+  } else if (port !== undefined && Number(port) !== Number(sslPort)) {
+    report('ssl-port-required', c.from, `${to.name} is at ${version}, which accepts TLS only on its SSL-only port ${sslPort}; ${link.from!.name} -> ${to.name} uses port ${port}. Use 'port ${sslPort}', or upgrade ${to.name} to 8.1.2 or later (7.1.8 for V7).`,
+      { port: sslPort });
+  }
 }
