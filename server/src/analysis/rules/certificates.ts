@@ -3,20 +3,19 @@
 // hostname-mismatch.
 import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
-import { propertiesOf, type Entity } from '../model.ts';
+import type { Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
-import { ipVersion } from '../../pki/x509/ip.ts';
+import { ipVersion, normalizeIp } from '../../pki/x509/ip.ts';
 
 
 const DAY_MS = 86_400_000;
 
 export function checkCertificateFiles(ctx: RuleContext): void {
   for (const e of ctx.model.entities) {
-    // Every `file` is read and judged, counted or not: a broken file is worth knowing about.
-    for (const p of propertiesOf(e.decl.block)) {
-      const file = p.name === 'file' ? p.values[0] : p.name === 'certificate' && p.values[0]?.text === 'file' ? p.values[1] : undefined;
-      if (file) checkFile(ctx, e, file);
-    }
+    // Only the `file` that counts is read: a repeated or not-applicable one gets value
+    // checks only, and a file is no value check (spec §5.1 "Repeated properties").
+    const file = e.kind === 'ca' ? e.props.get('file')?.values[0] : e.certificate?.file;
+    if (file) checkFile(ctx, e, file);
   }
 }
 
@@ -37,11 +36,16 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
   if (now < cert.notBefore) {
     report('certificate-expired', file, `"${file.text}" is not valid yet: its validity starts ${cert.notBefore.toISOString()}. Fix the issuing CA's clock or reissue it.`);
   } else if (now > cert.notAfter) {
-    report('certificate-expired', file, `"${file.text}" expired on ${cert.notAfter.toISOString()}: TLS sessions to ${e.name} fail. Renew it.`);
+    // Whole days, rounded toward zero: 24–47 hours ago is "1 day ago" (spec §5.1 "Time").
+    const ago = Math.trunc((now.getTime() - cert.notAfter.getTime()) / DAY_MS);
+    const when = ago === 0 ? 'less than a day ago' : `${ago} ${ago === 1 ? 'day' : 'days'} ago`;
+    report('certificate-expired', file, `"${file.text}" expired ${when}, on ${cert.notAfter.toISOString()}: TLS sessions to ${e.name} fail. Renew it and distribute the new certificate.`);
   } else {
     const daysLeft = (cert.notAfter.getTime() - now.getTime()) / DAY_MS;
     if (daysLeft < ctx.expiryWarningDays) {
-      report('certificate-expiring', file, `"${file.text}" expires in ${Math.floor(daysLeft)} day(s), on ${cert.notAfter.toISOString()}: renew it and distribute the new certificate.`);
+      const left = Math.trunc(daysLeft);
+      const when = left === 0 ? 'in less than a day' : `in ${left} ${left === 1 ? 'day' : 'days'}`;
+      report('certificate-expiring', file, `"${file.text}" expires ${when}, on ${cert.notAfter.toISOString()}: renew it and distribute the new certificate.`);
     }
   }
 }
@@ -97,10 +101,8 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
 
 /** SAN matching as spec §5.1 says: exact or one-label `*.` wildcard, IPs only against IP SANs, no CN fallback. */
 export function covers(names: { dns: string[]; ip: string[] }, address: string): boolean {
-  if (ipVersion(address)) {
-    const want = normalizeIp(address);
-    return names.ip.some((ip) => normalizeIp(ip) === want);
-  }
+  const want = normalizeIp(address);
+  if (want !== undefined) return names.ip.some((ip) => normalizeIp(ip) === want);
   const host = address.toLowerCase();
   return names.dns.some((raw) => {
     const san = raw.toLowerCase();
@@ -109,8 +111,4 @@ export function covers(names: { dns: string[]; ip: string[] }, address: string):
     const dot = host.indexOf('.');
     return dot > 0 && host.slice(dot + 1) === san.slice(2);
   });
-}
-
-function normalizeIp(ip: string): string {
-  return ipVersion(ip) === 6 ? new URL(`http://[${ip}]/`).hostname : ip;
 }
