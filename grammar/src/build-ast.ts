@@ -6,7 +6,7 @@
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Block, Comment, Connection, Declaration, Property, SptlsFile, Statement, SyntaxError, Value } from './ast.ts';
 import { ConnectionStart, IntegerLiteral, Identifier, StringLiteral, VersionLiteral, type Kind, type LexError } from './tokens.ts';
-import { isEof } from './parser.ts';
+import { found, isEof } from './parser.ts';
 import { propertyContextError, unknownPropertyMessage, type BlockContext } from './property-contexts.ts';
 
 function isReal(t: IToken): boolean {
@@ -228,7 +228,7 @@ export class AstBuilder {
         // The statement ended early because the next one begins: that token is the offending one.
         start = next.startOffset;
         end = tokenEnd(next);
-        message = message.replace('found the end of the file', `found '${next.image}'`);
+        message = message.replace('found the end of the file', `found ${found(next)}`);
       } else {
         const prev = lastRealBefore(tokens, (e as IRecognitionException & { previousToken?: IToken }).previousToken);
         if (!prev) { start = 0; end = 0; } else { start = prev.startOffset; end = tokenEnd(prev); }

@@ -15,7 +15,7 @@ import { closestName } from './names.ts';
 
 const STATEMENT_HINT = 'a statement is a declaration (server, client, ca, …) or a connection (A -> B)';
 
-function found(t: IToken): string {
+export function found(t: IToken): string {
   if (t.tokenType === EOF) return 'the end of the file';
   // A name before `->` is lexed as the start of the next connection: say so, or
   // "expected a name, found 'B'" contradicts itself.

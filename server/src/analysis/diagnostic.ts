@@ -54,7 +54,10 @@ export function isRuleId(s: string): s is RuleId {
 
 /** What a quick fix needs, by rule. Only rules with a mechanical fix carry data. */
 export interface FixData {
-  /** untrusted-responder: the initiator whose trusts list lacks `trust`. */
+  /**
+   * untrusted-responder: the initiator whose trusts list lacks `trust`;
+   * connection-not-supported: the reversed connection the product supports.
+   */
   initiator?: string;
   responder?: string;
   /** The name to add to the initiator's `trusts`: the responder's root CA, or the responder itself. */
@@ -70,6 +73,8 @@ export interface FixData {
   /** hub-spoke: the missing hub -> spoke connection. */
   hub?: string;
   spoke?: string;
+  /** lan-free-needs-server, hub-spoke: the start of the `plain` connection that must become TLS. */
+  plain?: number;
 }
 
 export interface Diagnostic {

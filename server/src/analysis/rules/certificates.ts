@@ -71,9 +71,13 @@ export function checkSharedCertificates({ model, chains, report }: RuleContext):
   for (const [key, members] of groups) {
     if (members.length < 2) continue;
     const names = members.map((m) => m.name).join(', ');
-    const what = key.startsWith('der:') ? 'the same certificate file content' : `the same label of one CA`;
+    const first = members[0]!.certificate!;
+    const what = key.startsWith('der:')
+      ? `the same certificate ("${first.file!.text}"${members.some((m) => m.certificate!.file!.text !== first.file!.text) ? ' and identical copies' : ''})`
+      : `the same certificate: label "${first.props.get('label')!.values[0]!.text}" issued by ${first.issuer!.text}`;
+    const fix = (name: string) => key.startsWith('der:') ? `issue ${name} its own certificate and point its file there` : `give ${name}'s certificate a label of its own`;
     for (const m of members) {
-      report('shared-certificate', keywordSpan(m.certificate!.property), `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Give ${m.name} its own.`);
+      report('shared-certificate', keywordSpan(m.certificate!.property), `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Fix: ${fix(m.name)}.`);
     }
   }
 }
@@ -94,7 +98,11 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
     }
     if (!covers(names, address.text)) {
       const listed = [...names.dns, ...names.ip];
-      report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. Add san "${address.text}".`);
+      // A file certificate takes no block: the fix is a new certificate, or the right address.
+      const fix = cert.mode === 'file'
+        ? `Reissue "${cert.file!.text}" with "${address.text}" among its SANs, or correct the address if ${e.name} is reached by one of the names it holds.`
+        : `Add san "${address.text}" to its certificate block.`;
+      report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. ${fix}`);
     }
   }
 }
