@@ -1,7 +1,7 @@
 // Chevrotain CstParser for spec §3, with error recovery on. One instance is built at
 // module load (self-analysis is the expensive part) and reused for every parse.
 //
-// The grammar is kept flat on purpose: five rules, and properties grouped by value
+// The grammar is kept flat on purpose: six rules (one for a misspelt property), and properties grouped by value
 // shape through token categories, so a typical line makes two or three CST nodes.
 // Which properties are allowed in which block is checked when the CST becomes the
 // AST (build-ast.ts), where the message can say where the property belongs.
