@@ -65,7 +65,7 @@ export const KINDS: Record<Kind, KindFacts> = {
   },
   ca: {
     title: 'certificate authority',
-    role: 'issues certificates; a root CA (no `signed-by`) must be in the key database of every component that initiates sessions to a component it signed for.',
+    role: 'issues certificates; a root CA (no `signed-by`, and a `file` only when it is self-signed) must be in the key database of every component that initiates sessions to a component it signed for. A CA read from a file that another CA issued is an intermediate.',
     library: 'none',
     keydb: null,
     keydbNote: 'its certificate is what initiators install as trusted.',
@@ -109,8 +109,8 @@ export const PROPERTIES: Record<string, PropertyFacts> = {
   subject: { kinds: ['ca'], summary: 'Distinguished name of the CA certificate.', default: 'CN=<name>' },
   key: { kinds: ['ca'], summary: 'Key of the CA: `rsa N` or `ec p256|p384`.', default: 'rsa 4096' },
   valid: { kinds: ['ca'], summary: 'Lifetime of the CA certificate.', default: '10 years' },
-  'signed-by': { kinds: ['ca'], summary: 'The issuing CA: this CA is an intermediate.' },
-  file: { kinds: ['ca'], summary: 'An existing CA certificate (PEM/ARM); its key is held elsewhere.' },
+  'signed-by': { kinds: ['ca'], summary: 'The issuing CA: this CA is an intermediate. With a `file`, the file must have been issued by it (`issuer-mismatch`).' },
+  file: { kinds: ['ca'], summary: 'An existing CA certificate (PEM/ARM); its key is held elsewhere. A root only when self-signed; otherwise an intermediate whose issuer is the `ca` matching its issuer DN.' },
 };
 
 const applicable = new Map(Object.entries(PROPERTIES).map(([name, facts]) => [name, new Set<Kind>(facts.kinds)]));
