@@ -74,3 +74,22 @@ test('signature checks agree with openssl verify on every same-name pair of the 
   }
   assert.ok(pairs >= 8, `${pairs} pairs compared`);
 });
+
+test('a corporate PKI known only by its CA files: trusting the real root is clean, trusting the intermediate is not', () => {
+  const text = [
+    'ca LakeRoot { file "certs/v11/lake-root.pem" }',
+    'ca LakeIssuing { file "certs/v11/lake-issuing.pem" }',
+    'server L1 { address "l1.lake.example" version 8.1.22 certificate file "certs/v11/l1.pem" }',
+    'client ROOTED { version 8.1.22 trusts LakeRoot }',
+    'client MIDDLE { version 8.1.22 trusts LakeIssuing }',
+    'ROOTED -> L1',
+    'MIDDLE -> L1',
+  ].join('\n');
+  const found = messagesOf(text, new Date('2026-06-15'));
+  // No "Add 'trusts LakeIssuing'" for ROOTED, no unused-trust telling it to drop the real root.
+  assert.deepEqual(found.filter((m) => /ROOTED/.test(m)), []);
+  const middle = found.filter((m) => m.startsWith('untrusted-responder'));
+  assert.equal(middle.length, 1);
+  assert.match(middle[0]!, /MIDDLE cannot verify L1: L1's certificate chains LakeIssuing → LakeRoot; trusting the intermediate LakeIssuing is not enough/);
+  assert.match(middle[0]!, /Add 'trusts LakeRoot' to MIDDLE/);
+});
