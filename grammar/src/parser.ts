@@ -135,6 +135,10 @@ class SptlsParser extends CstParser {
     { ALT: () => this.CONSUME(UnitKeyword) },
     { ALT: () => this.CONSUME(CurveKeyword) },
     { ALT: () => this.CONSUME(YesNoKeyword) },
+    // Keywords that start no property: `certficate self-signed`, `kye rsa 2048` stay one error.
+    { ALT: () => this.CONSUME(KW['self-signed']) },
+    { ALT: () => this.CONSUME(KW.rsa) },
+    { ALT: () => this.CONSUME(KW.ec) },
     { ALT: () => { this.CONSUME(Comma); this.CONSUME3(Identifier); } },
   ];
 

@@ -43,6 +43,7 @@ const cases: Array<[string, string[], number[]]> = [
   ['client C { trust Root\nsslport 1543 }', ['client C {}'], [1, 2]],
   ['client C { trust Root\ntrusts S }', ['client C {trusts S}'], [1]],
   ['server S { vaild 5 years port 1 }', ['server S {port 1}'], [1]],
+  ['server S { certficate self-signed\nkye rsa 2048\nport 1 }', ['server S {port 1}'], [1, 2]],
   ['server S { address "abc\nport 5 }', ['server S {address abc; port 5}'], [1]],
   ['server S { } /* never closed\nclient C { }', ['server S {}'], [1]],
   ['server S { port 15 }\nclient C {\n  trusts S', ['server S {port 15}', 'client C {trusts S}'], [3]],
