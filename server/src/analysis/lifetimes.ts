@@ -15,7 +15,7 @@ export interface Validity {
 export interface Lifetime {
   /** The `valid` property when declared. */
   declared: Property | null;
-  /** Null when the end cannot be known (an unreadable file). */
+  /** Null when the end cannot be known (an unreadable file) or is not compared (`valid 0`). */
   end: Date | null;
   fromFile: boolean;
   /** "825 days", "10 years", or the file's notAfter date. */
@@ -36,7 +36,9 @@ export function lifetimeOf(e: Entity, chains: Chains, issued: Date): Lifetime | 
   }
   const declared = (e.kind === 'ca' ? e.props : e.certificate?.props)?.get('valid') ?? null;
   const validity = validityOf(declared) ?? (e.kind === 'ca' ? DEFAULT_VALIDITY.ca : DEFAULT_VALIDITY.certificate);
-  return { declared, end: endOf(issued, validity), fromFile: false, text: `${validity.amount} ${validity.unit}` };
+  // `valid 0` is an invalid-value already: such a lifetime is not compared.
+  const end = validity.amount > 0 ? endOf(issued, validity) : null;
+  return { declared, end, fromFile: false, text: `${validity.amount} ${validity.unit}` };
 }
 
 function validityOf(p: Property | null): Validity | null {
