@@ -13,10 +13,17 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+const onTcpPort = new Map<string, boolean>();
+
 /** Does a server or storage agent at `version` accept TLS on its TCPPORT (spec §5 ssl-port-required)? */
 export function acceptsTlsOnTcpPort(version: string): boolean {
-  const since = Number(version.split('.')[0]) >= 8 ? TLS_ON_TCPPORT_SINCE.v8 : TLS_ON_TCPPORT_SINCE.v7;
-  return compareVersions(version, since) >= 0;
+  let r = onTcpPort.get(version);
+  if (r === undefined) {
+    const since = Number(version.split('.')[0]) >= 8 ? TLS_ON_TCPPORT_SINCE.v8 : TLS_ON_TCPPORT_SINCE.v7;
+    r = compareVersions(version, since) >= 0;
+    if (onTcpPort.size < 1000) onTcpPort.set(version, r);
+  }
+  return r;
 }
 
 export function isTlsVersion(text: string): text is TlsVersion {
