@@ -154,6 +154,12 @@ const CASES: Case[] = [
     after: 'ca R\nserver S { certificate signed-by R }\nclient C { trusts R }\nC -> S\n',
   },
   {
+    name: 'validity-exceeds-issuer shortens a declared valid to the issuer\'s lifetime',
+    rule: 'validity-exceeds-issuer', title: /valid 2 years/,
+    before: 'ca R { valid 2 years }\nca I { signed-by R valid 5 years }\nserver S { certificate signed-by I { valid 400 days } }\n',
+    after: 'ca R { valid 2 years }\nca I { signed-by R valid 2 years }\nserver S { certificate signed-by I { valid 400 days } }\n',
+  },
+  {
     name: 'ssl-port-required uses the responder\'s SSL port',
     rule: 'ssl-port-required', title: /1543/,
     before: 'ca R\nserver OLD { version 8.1.1 port 1500 ssl-port 1543 certificate signed-by R }\nclient C { trusts R }\nC -> OLD { port 1500 }\n',

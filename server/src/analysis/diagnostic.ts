@@ -68,6 +68,8 @@ export interface FixData {
   replacement?: string;
   /** missing-certificate: CAs of the file that could sign it. */
   cas?: string[];
+  /** validity-exceeds-issuer: the issuer's lifetime ("2 years"), for the certificate's declared `valid`. */
+  validity?: string;
   /** ssl-port-required: the responder's SSL-only port, for the connection's `port`. */
   port?: string;
   /** hub-spoke: the missing hub -> spoke connection. */

@@ -67,7 +67,9 @@ function checkLifetime({ chains, report, now }: RuleContext, e: Entity): void {
   const fix = child.fromFile
     ? `Reissue it to end by ${issuer.end.toISOString().slice(0, 10)}, or renew ${link.ca.name} first.`
     : `Shorten it to at most ${issuer.text}${issuer.fromFile ? ` from now` : ''} with 'valid', or lengthen ${link.ca.name}'s.`;
-  report('validity-exceeds-issuer', anchor, `${own} (${child.text}) would outlive its issuer ${link.ca.name} (${issuer.text}): a certificate is not valid after its issuer's certificate ends, and sptls issue cuts it short. ${fix}`);
+  // A declared `valid` under a declared issuer has a mechanical fix: the issuer's lifetime.
+  const data = child.declared && !issuer.fromFile ? { validity: issuer.text } : undefined;
+  report('validity-exceeds-issuer', anchor, `${own} (${child.text}) would outlive its issuer ${link.ca.name} (${issuer.text}): a certificate is not valid after its issuer's certificate ends, and sptls issue cuts it short. ${fix}`, data);
 }
 
 /** A name for the missing CA, from the CN of its DN ("CN=Dune Root CA,…" → DuneRootCA). */

@@ -87,6 +87,11 @@ function fixesFor(a: Analysis, d: Diagnostic): Fix[] {
       if (!c?.to || !data.initiator || !data.responder) return [];
       return [{ title: `Reverse it: '${data.initiator} -> ${data.responder}'`, edits: [{ start: c.from.start, end: c.to.end, newText: `${data.initiator} -> ${data.responder}` }] }];
     }
+    case 'validity-exceeds-issuer': {
+      // The diagnostic sits on the declared `valid` amount; its unit follows it.
+      const unit = /^\s*\d+\s+(?:days?|years?)\b/.exec(a.text.slice(d.start));
+      return data.validity && unit ? [{ title: `Shorten it to 'valid ${data.validity}'`, edits: [{ start: d.start, end: d.start + unit[0].length, newText: data.validity }], preferred: true }] : [];
+    }
     case 'ssl-port-required': {
       const port = a.model.links.find((l) => l.connection.from.start === d.start)?.props.get('port')?.values[0];
       return port && data.port ? [{ title: `Use the SSL port ${data.port}`, edits: [{ start: port.start, end: port.end, newText: data.port }], preferred: true }] : [];
