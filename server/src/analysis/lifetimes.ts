@@ -41,7 +41,8 @@ export function lifetimeOf(e: Entity, chains: Chains, issued: Date): Lifetime | 
   return { declared, end, fromFile: false, text: `${validity.amount} ${validity.unit}` };
 }
 
-function validityOf(p: Property | null): Validity | null {
+/** A declared `valid` as a lifetime; null when absent or cut short by a syntax error. */
+export function validityOf(p: Property | null | undefined): Validity | null {
   const [amount, unit] = p?.values ?? [];
   if (!amount || !unit) return null;
   return { amount: Number(amount.text), unit: unit.text.startsWith('year') ? 'years' : 'days' };

@@ -161,13 +161,6 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 /** Product level from which TLS 1.3 can be enabled. */
 export const TLS13_SINCE = '8.1.11';
 
-/**
- * Levels from which a server or storage agent accepts TLS on its TCPPORT, by major
- * version; below them TLS sessions need the SSL-only port, SSLTCPPORT (spec §5
- * ssl-port-required). V7 and earlier compare with 7.1.8, V8 and later with 8.1.2.
- */
-export const TLS_ON_TCPPORT_SINCE = { v7: '7.1.8', v8: '8.1.2' } as const;
-
 /** Lifetimes a certificate gets when its block declares no `valid` (spec §4.2 block defaults). */
 export const DEFAULT_VALIDITY = {
   certificate: { amount: 825, unit: 'days' },

@@ -1,6 +1,6 @@
 // Product levels and TLS protocol ranges (spec §4.1 defaults, §5.1 "Versions").
 import type { Entity } from './model.ts';
-import { isApplicable, TLS13_SINCE, TLS_ON_TCPPORT_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
+import { isApplicable, SSL_ON_TCPPORT_SINCE, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
 
 /** Compares dotted versions part by part, missing parts being 0. */
 export function compareVersions(a: string, b: string): number {
@@ -19,7 +19,7 @@ const onTcpPort = new Map<string, boolean>();
 export function acceptsTlsOnTcpPort(version: string): boolean {
   let r = onTcpPort.get(version);
   if (r === undefined) {
-    const since = Number(version.split('.')[0]) >= 8 ? TLS_ON_TCPPORT_SINCE.v8 : TLS_ON_TCPPORT_SINCE.v7;
+    const since = Number(version.split('.')[0]) >= 8 ? SSL_ON_TCPPORT_SINCE.v8 : SSL_ON_TCPPORT_SINCE.v7;
     r = compareVersions(version, since) >= 0;
     if (onTcpPort.size < 1000) onTcpPort.set(version, r);
   }
