@@ -69,7 +69,10 @@ function checkLifetime({ chains, report, now }: RuleContext, e: Entity): void {
     : `Shorten it to at most ${issuer.text}${issuer.fromFile ? ` from now` : ''} with 'valid', or lengthen ${link.ca.name}'s.`;
   // A declared `valid` under a declared issuer has a mechanical fix: the issuer's lifetime.
   const data = child.declared && !issuer.fromFile ? { validity: issuer.text } : undefined;
-  report('validity-exceeds-issuer', anchor, `${own} (${child.text}) would outlive its issuer ${link.ca.name} (${issuer.text}): a certificate is not valid after its issuer's certificate ends, and sptls issue cuts it short. ${fix}`, data);
+  const consequence = child.fromFile
+    ? `from ${issuer.end.toISOString().slice(0, 10)} its chain no longer verifies`
+    : 'sptls issue ends it with its issuer';
+  report('validity-exceeds-issuer', anchor, `${own} (${child.text}) would outlive its issuer ${link.ca.name} (${issuer.text}): a certificate is not valid after its issuer's certificate ends, so ${consequence}. ${fix}`, data);
 }
 
 /** A name for the missing CA, from the CN of its DN ("CN=Dune Root CA,…" → DuneRootCA). */
