@@ -29,7 +29,7 @@ function checkIssuerLink({ chains, report }: RuleContext, e: Entity): void {
   const file = fileValue(e);
   const own = e.kind === 'ca' ? `CA ${e.name}` : `${e.name}'s certificate`;
   if (link.kind === 'unknown' && file) {
-    report('issuer-unknown', file, `"${file.text}" (${own}) is issued by "${link.dn}", which no ca of this file is: its chain cannot reach a root, and initiators trust it only by trusting ${e.name} itself. Declare that CA, e.g. 'ca ${suggestedName(link.dn)} { file "…" }' with its certificate file.`);
+    report('issuer-unknown', file, `"${file.text}" (${own}) was issued by "${link.dn}", and no ca of this file has that DN: its chain cannot reach a root, and initiators trust it only by trusting ${e.name} itself. Declare that CA with its certificate file, e.g. 'ca ${suggestedName(link.dn)} { file "…" }'.`);
     return;
   }
   if (link.kind !== 'ca' || !file) return;
