@@ -7,7 +7,7 @@ import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Block, Comment, Connection, Declaration, Property, SptlsFile, Statement, SyntaxError, Value } from './ast.ts';
 import { ConnectionStart, IntegerLiteral, Identifier, StringLiteral, VersionLiteral, type Kind, type LexError } from './tokens.ts';
 import { found, isEof } from './parser.ts';
-import { propertyContextError, unknownPropertyMessage, type BlockContext } from './property-contexts.ts';
+import { closestKeyword, propertyContextError, unknownPropertyMessage, type BlockContext } from './property-contexts.ts';
 
 function isReal(t: IToken): boolean {
   return t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset) && t.startOffset >= 0;
@@ -155,7 +155,13 @@ export class AstBuilder {
     }
     for (const u of (node.children['unknownProperty'] as CstNode[] | undefined) ?? []) {
       const name = firstToken(u.children, 'Identifier');
-      if (name) this.errors.push({ message: unknownPropertyMessage(name.image, context), start: name.startOffset, end: tokenEnd(name) });
+      if (!name) continue;
+      // Right after a trusts list, a bare name is a missing ',' rather than a misspelt property.
+      const before = lastEndingBefore(properties, name.startOffset);
+      const message = before?.name === 'trusts' && !closestKeyword(name.image, context)
+        ? `expected ',' before '${name.image}': the names of a trusts list are separated by commas (trusts ${before.values.map((v) => v.text).join(', ')}, ${name.image})`
+        : unknownPropertyMessage(name.image, context);
+      this.errors.push({ message, start: name.startOffset, end: tokenEnd(name) });
     }
     if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
     if (close) end = tokenEnd(close);
@@ -240,6 +246,13 @@ export class AstBuilder {
   addLexErrors(errors: LexError[]): void {
     for (const e of errors) this.errors.push({ message: e.message, start: e.start, end: e.end });
   }
+}
+
+/** The property of `list` that ends last at or before `offset`. */
+function lastEndingBefore(list: readonly Property[], offset: number): Property | undefined {
+  let best: Property | undefined;
+  for (const p of list) if (p.end <= offset && (!best || p.end > best.end)) best = p;
+  return best;
 }
 
 function lastRealBefore(tokens: IToken[], prev: IToken | undefined): IToken | undefined {

@@ -30,9 +30,15 @@ export function propertyContextError(name: string, context: BlockContext): strin
   return `'${name}' cannot stand in ${where[context]}` + (homes.length ? `; it belongs in ${homes.join(' or ')}` : '');
 }
 
+/** The property keyword of this block that `name` is probably a misspelling of. */
+export function closestKeyword(name: string, context: BlockContext): string | undefined {
+  // A name of one or two characters is within reach of too many keywords to guess.
+  return name.length < 3 ? undefined : closestName(name, [...allowed[context]]);
+}
+
 /** The syntax error for a name standing where a property keyword belongs (`trust Root`). */
 export function unknownPropertyMessage(name: string, context: BlockContext): string {
-  const meant = closestName(name, [...allowed[context]]);
+  const meant = closestKeyword(name, context);
   if (meant) return `'${name}' is not a property: did you mean '${meant}'?`;
   return `'${name}' is not a property of ${where[context]}: it holds ${[...allowed[context]].join(', ')}`;
 }

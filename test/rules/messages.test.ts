@@ -86,3 +86,10 @@ test('"expected a name" never names a name as what it did not find', () => {
   const list = messages('client C { trusts R,\nSTA4 -> SP1');
   assert.ok(list.some((m) => /expected a name after ',', found 'STA4', which starts the connection 'STA4 -> …'/.test(m)), list.join('\n'));
 });
+
+test('a name after a trusts list asks for the missing comma; a misspelt property after it is still a typo', () => {
+  const comma = messages('ca A\nca B\nclient X { trusts A B }');
+  assert.ok(comma.some((m) => /expected ',' before 'B': the names of a trusts list are separated by commas \(trusts A, B\)/.test(m)), comma.join('\n'));
+  const typo = messages('ca A\nclient X { trusts A\nkeydbb "x.kdb" }');
+  assert.ok(typo.some((m) => /'keydbb' is not a property: did you mean 'keydb'\?/.test(m)), typo.join('\n'));
+});
