@@ -26,8 +26,9 @@ export function found(t: IToken): string {
 /** What a token that cannot start a statement was probably meant to be. */
 function unexpectedStatement(t: IToken): string {
   if (t.tokenType === Arrow) return `unexpected '->': a connection has two ends; write each hop as a connection of its own (A -> B, then B -> C)`;
-  const meant = t.tokenType === Identifier ? closestName(t.image, KIND_KEYWORDS) : undefined;
-  if (meant) return `unexpected '${t.image}': did you mean '${meant}'? (${STATEMENT_HINT})`;
+  // One or two letters are within reach of too many kinds to guess.
+  const meant = t.tokenType === Identifier && t.image.length >= 3 ? closestName(t.image, KIND_KEYWORDS) : undefined;
+  if (meant) return `unexpected '${t.image}': did you mean '${meant}'? A statement is a declaration (server, client, ca, …) or a connection (A -> B)`;
   return `unexpected ${found(t)}: ${STATEMENT_HINT}`;
 }
 
