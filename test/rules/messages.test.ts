@@ -75,6 +75,8 @@ test('syntax errors say which keyword was meant, and one typo does not hide the 
   assert.ok(all.some((m) => /'trust' is not a property: did you mean 'trusts'\?/.test(m)), all.join('\n'));
   assert.ok(all.some((m) => /'sslport' is not a property: did you mean 'ssl-port'\?/.test(m)), all.join('\n'));
   assert.ok(all.some((m) => /unexpected 'storage-agnet': did you mean 'storage-agent'\?/.test(m)), all.join('\n'));
+  // A one-letter stray name is no misspelt 'ca': no guess.
+  assert.ok(messages('X { }').every((m) => !/did you mean/.test(m)));
 });
 
 test('"expected a name" never names a name as what it did not find', () => {
