@@ -172,7 +172,7 @@ export class Chains {
   }
 
   /** The first declarations of `ca`s whose DN matches, in declaration order (spec §5.1 "Issuers"). */
-  casMatching(dn: string): readonly Entity[] {
+  private casMatching(dn: string): readonly Entity[] {
     if (!this.casByDn) {
       this.casByDn = new Map();
       for (const e of this.model.entities) {

@@ -2,13 +2,22 @@
 // weak-signature, certificate-expired, certificate-expiring, shared-certificate,
 // hostname-mismatch.
 import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
-import type { CertificateInfo } from '../certificate-files.ts';
+import type { CertificateFileProblem, CertificateInfo } from '../certificate-files.ts';
 import type { Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 import { ipVersion, normalizeIp } from '../../pki/x509/ip.ts';
 
 
 const DAY_MS = 86_400_000;
+
+/** What to do about a `file` that cannot be used, by why (spec §5 file-not-found). */
+const FILE_FIXES: Record<CertificateFileProblem, string> = {
+  'not-found': "Give the path of a PEM/ARM or DER certificate, relative to this file's folder.",
+  'not-regular': 'Name a certificate file, not a directory, pipe or device.',
+  'too-large': 'A certificate file holds a certificate and its chain, well under 1 MiB: export only those (PEM/ARM or DER).',
+  'unreadable': 'Make the file readable by the user running sptls, or copy it next to the topology.',
+  'unparsable': 'Export the certificate as PEM/ARM or DER (a key database or private key file is not a certificate).',
+};
 
 export function checkCertificateFiles(ctx: RuleContext): void {
   for (const e of ctx.model.entities) {
@@ -23,7 +32,7 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
   const { report, chains, now } = ctx;
   const r = chains.readFile(file.text);
   if (!r.ok) {
-    report('file-not-found', file, `${e.name}: cannot use "${file.text}": ${r.reason}. Give the path of a PEM/ARM or DER certificate, relative to this file's folder.`);
+    report('file-not-found', file, `${e.name}: cannot use "${file.text}": ${r.reason}. ${FILE_FIXES[r.problem ?? 'not-found']}`);
     return;
   }
   const cert = r.certificates[0]!;
