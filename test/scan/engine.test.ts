@@ -56,9 +56,11 @@ function gatedProber() {
 }
 
 describe('scan engine', () => {
-  test('plans one endpoint per HOST:PORT, and says why a connection has none', () => {
+  test('plans one endpoint per HOST:PORT (a level below 8.1.2 on its ssl-port), and says why a connection has none', () => {
     const a = analyze(`server A { address "127.0.0.1" port 1600 }
 server N { }
+server OLD { address "127.0.0.1" port 1500 ssl-port 1543 version 8.1.0 }
+server NEW { address "127.0.0.1" port 1700 ssl-port 1743 version 8.1.2 }
 ldap L { address "127.0.0.1" port 389 }
 ldap M { address "127.0.0.1" }
 client C { }
@@ -66,6 +68,8 @@ client D { }
 C -> A
 D -> A
 C -> N
+C -> OLD
+C -> NEW
 N -> L
 N -> M
 C -> A plain
@@ -73,6 +77,8 @@ C -> A plain
     const plan = planScan(a);
     assert.deepEqual(plan.endpoints.map((e) => [e.host, e.port, e.responder.name, e.links.length, e.starttls ?? '']), [
       ['127.0.0.1', 1600, 'A', 2, ''],
+      ['127.0.0.1', 1543, 'OLD', 1, ''],
+      ['127.0.0.1', 1700, 'NEW', 1, ''],
       ['127.0.0.1', 389, 'L', 1, 'ldap'],
       ['127.0.0.1', 636, 'M', 1, ''],
     ]);

@@ -17,8 +17,9 @@ Connects to every responder of a TLS connection that has an 'address' in FILE
 (servers, storage agents, LDAP directories), each HOST:PORT once, and compares
 what it presents with the topology. Nothing else is contacted.
 
-The port is the connection's 'port', else the responder's, else the product
-default (1500; LDAP 636). LDAP on port 389 is asked for StartTLS first.
+The port is the connection's 'port', else the responder's 'ssl-port' when its
+level takes TLS only there (below 8.1.2; 7.1.8 for V7), else its 'port', else the
+product default (1500; LDAP 636). LDAP on port 389 is asked for StartTLS first.
 
 Findings, in the form of 'sptls check' (rule ids scan-*):
   scan-unreachable            nothing answers, or it speaks no TLS
