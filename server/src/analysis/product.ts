@@ -162,3 +162,13 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 export const TLS13_SINCE = '8.1.11';
 
 export const SERVER_SELF_SIGNED_LABEL = 'TSM Server SelfSigned SHA Key';
+
+/**
+ * Server level from which `CREATE CERTIFICATE` and `SET DEFAULTTLSCERT` renew the server's
+ * own certificate from the administrative command line (IBM's renewal procedure;
+ * sp-config-artifacts.md §0.1–0.2). Below it, gsk8capicmd_64 on cert.kdb does the same.
+ */
+export const SERVER_CERT_COMMANDS_SINCE = '8.1.19';
+
+/** Client level from which `dsmcert -add -server NAME -file F` imports a server's certificate. */
+export const DSMCERT_SINCE = '8.1.2';

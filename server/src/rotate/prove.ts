@@ -1,0 +1,50 @@
+// The proof of a rotation by `check`: every phase state is analysed like `sptls check`
+// would, and every connection the rules judged trusted before the rotation must still be
+// judged trusted in every phase. A phase may change one kind of thing only (plan.ts), so
+// the states between two phases' ends are covered too. Pure apart from the analyzer given.
+import type { Analysis } from '../analysis/engine.ts';
+import { planRehearsal } from '../simulate/plan.ts';
+import { PHASE_CHANGES, type Phase } from './plan.ts';
+
+export interface Break {
+  connection: string;
+  /** 1-based line in the phase file. */
+  line: number;
+  why: string;
+}
+
+export interface PhaseProof {
+  id: string;
+  /** Connections trusted before the rotation that this phase state does not trust. */
+  broken: Break[];
+  /** Error diagnostics of the phase that the topology did not have before ("line: rule-id: message"). */
+  newErrors: string[];
+  /** Changes of a kind this phase may not make (a half-done phase would not be covered). */
+  misplaced: string[];
+}
+
+export function provePhases(initial: Analysis, phases: readonly Phase[], analyze: (text: string) => Analysis): PhaseProof[] {
+  const before = planRehearsal(initial);
+  const errorsBefore = new Set(initial.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`));
+  return phases.map((phase) => {
+    const analysis = analyze(phase.text);
+    const rows = planRehearsal(analysis);
+    const broken: Break[] = [];
+    before.forEach((b, i) => {
+      const now = rows[i];
+      if (b.predicted !== 'trusted') return;
+      if (now?.predicted !== 'trusted') {
+        broken.push({ connection: b.connection, line: now?.line ?? b.line, why: now?.predictedReason ?? (now?.predicted === 'not-judged' ? 'the chain of its certificate cannot be built in this phase' : `the rules judge it ${now?.predicted ?? 'gone'}`) });
+      }
+    });
+    const newErrors = analysis.diagnostics
+      .filter((d) => d.severity === 'error' && !errorsBefore.has(`${d.code}: ${d.message}`))
+      .map((d) => `${analysis.lines.lineOf(d.start) + 1}: ${d.code}: ${d.message}`);
+    const allowed = PHASE_CHANGES[phase.slug];
+    const misplaced = phase.changes.filter((c) => !allowed.has(c.type)).map((c) => `${c.type} in ${phase.slug}`);
+    return { id: phase.id, broken, newErrors, misplaced };
+  });
+}
+
+export const proofHolds = (proofs: readonly PhaseProof[]): boolean =>
+  proofs.every((p) => p.broken.length === 0 && p.newErrors.length === 0 && p.misplaced.length === 0);
