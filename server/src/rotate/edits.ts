@@ -1,6 +1,7 @@
 // Text edits on a topology: every phase file is the previous one with a few spans
 // replaced, so the administrator's comments, order and layout survive the rotation.
 // Each helper reads a fresh Analysis of the text it edits; none of them throws.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Analysis } from '../analysis/engine.ts';
 import type { Entity } from '../analysis/model.ts';
 
@@ -84,4 +85,19 @@ export function setCertificateFile(entity: Entity, file: string): TextEdit | nul
 /** A string literal of the topology language. */
 export function quote(s: string): string {
   return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * The `file` paths of a topology read from `fromDir`, rewritten for a copy that lives in
+ * `toDir` (a path is relative to its topology's folder, spec §4.1). Absolute paths stay.
+ */
+export function rebaseFiles(analysis: Analysis, fromDir: string, toDir: string): string {
+  if (resolve(fromDir) === resolve(toDir)) return analysis.text;
+  const edits: TextEdit[] = [];
+  for (const e of analysis.model.entities) {
+    const v = e.kind === 'ca' ? e.props.get('file')?.values[0] : e.certificate?.file;
+    if (!v || isAbsolute(v.text)) continue;
+    edits.push({ start: v.start, end: v.end, text: quote(relative(toDir, resolve(fromDir, v.text)).split(sep).join('/')) });
+  }
+  return applyEdits(analysis.text, edits);
 }

@@ -125,9 +125,13 @@ export function phaseSteps(before: Analysis, phase: Phase, plan: RotationPlan, o
     const only = issued.flatMap((n) => ['--only', n]);
     const renew = phase.slug === 'renew' ? ['--renew', '--force'] : [];
     w.commands.unshift({ tool: 'sptls', args: ['issue', phaseFile, '--out', options.pkiDir, ...only, ...renew] });
-    if (rekeyed.length > 0) w.commands.push({ tool: 'sptls', args: ['keydb', phaseFile, '--out', options.pkiDir, ...rekeyed.flatMap((e) => ['--only', e.name]), '--force'] });
+    const managed = rekeyed.filter((e) => GSKIT_KINDS.has(e.kind));
+    if (managed.length > 0) w.commands.push({ tool: 'sptls', args: ['keydb', phaseFile, '--out', options.pkiDir, ...managed.flatMap((e) => ['--only', e.name]), '--force'] });
   }
-  for (const e of rekeyed) importIdentity(host(e), e, phase, options);
+  for (const e of rekeyed) {
+    if (GSKIT_KINDS.has(e.kind)) importIdentity(host(e), e, phase, options);
+    else host(null).notes.push(`${e.name} is not managed by sptls: give its administrator the new certificate, chain and key from ${options.pkiDir}/components/${e.name}/ and have them install it.`);
+  }
   // The workstation issues first; a host that makes a file others need (a self-signed
   // successor's .arm) comes before them; the rest follow in file order.
   const list = [...hosts.values()];
