@@ -105,7 +105,8 @@ export function materialize(analysis: Analysis, phases: readonly PhaseChanges[],
   const out: Phase[] = [];
   let current = analysis;
   for (const [i, p] of phases.entries()) {
-    const edits = p.changes.map((c) => ({ c, edit: editFor(current, c, successors) }));
+    const removable = removableCas(current, p.changes, successors);
+    const edits = p.changes.map((c) => ({ c, edit: editFor(current, c, removable) }));
     const text = applyEdits(current.text, edits.flatMap((e) => (e.edit ? [e.edit] : [])));
     current = reanalyze(text);
     const pending = edits.filter((e) => e.edit !== null || e.c.type === 'renew').map((e) => e.c);
@@ -114,7 +115,7 @@ export function materialize(analysis: Analysis, phases: readonly PhaseChanges[],
   return out;
 }
 
-function editFor(analysis: Analysis, change: Change, successors: readonly Successor[]): TextEdit | null {
+function editFor(analysis: Analysis, change: Change, removable: ReadonlySet<Entity>): TextEdit | null {
   const get = (name: string) => analysis.model.byName.get(name);
   switch (change.type) {
     case 'declare-ca': {
@@ -128,11 +129,31 @@ function editFor(analysis: Analysis, change: Change, successors: readonly Succes
     case 'remove-trust': { const e = get(change.component); return e ? removeTrust(e, change.name) : null; }
     case 'remove-ca': {
       const e = get(change.name);
-      // A CA is dropped only once its successor is declared: never leave the topology without one.
-      return e && successors.some((s) => s.old === change.name && get(s.new)) ? removeDeclaration(analysis, e) : null;
+      return e && removable.has(e) ? removeDeclaration(analysis, e) : null;
     }
     case 'renew': return null;
   }
+}
+
+/**
+ * The CAs a phase may drop: each has its successor declared, and nothing that stays
+ * signs with it (a CA signed by another that leaves too does not hold that one back).
+ */
+function removableCas(analysis: Analysis, changes: readonly Change[], successors: readonly Successor[]): Set<Entity> {
+  const out = new Set<Entity>();
+  for (const c of changes) {
+    if (c.type !== 'remove-ca') continue;
+    const e = analysis.model.byName.get(c.name);
+    if (e && successors.some((s) => s.old === c.name && analysis.model.byName.has(s.new))) out.add(e);
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const r of analysis.model.references) {
+      if ((r.role !== 'signed-by' && r.role !== 'certificate-signed-by') || !r.target || !out.has(r.target)) continue;
+      if (r.owner && !out.has(r.owner)) { out.delete(r.target); changed = true; }
+    }
+  }
+  return out;
 }
 
 // --- CA rotation -------------------------------------------------------------------

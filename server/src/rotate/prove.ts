@@ -17,7 +17,7 @@ export interface PhaseProof {
   id: string;
   /** Connections trusted before the rotation that this phase state does not trust. */
   broken: Break[];
-  /** Error diagnostics of the phase that the topology did not have before ("line: rule-id: message"). */
+  /** Errors of rules that report more often than before the rotation ("line: rule-id: message"). */
   newErrors: string[];
   /** Changes of a kind this phase may not make (a half-done phase would not be covered). */
   misplaced: string[];
@@ -25,7 +25,8 @@ export interface PhaseProof {
 
 export function provePhases(initial: Analysis, phases: readonly Phase[], analyze: (text: string) => Analysis): PhaseProof[] {
   const before = planRehearsal(initial);
-  const errorsBefore = new Set(initial.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`));
+  const errorsBefore = new Map<string, number>();
+  for (const d of initial.diagnostics) if (d.severity === 'error') errorsBefore.set(d.code, (errorsBefore.get(d.code) ?? 0) + 1);
   return phases.map((phase) => {
     const analysis = analyze(phase.text);
     const rows = planRehearsal(analysis);
@@ -37,8 +38,10 @@ export function provePhases(initial: Analysis, phases: readonly Phase[], analyze
         broken.push({ connection: b.connection, line: now?.line ?? b.line, why: now?.predictedReason ?? (now?.predicted === 'not-judged' ? 'the chain of its certificate cannot be built in this phase' : `the rules judge it ${now?.predicted ?? 'gone'}`) });
       }
     });
+    // A rule reporting more often than before is a new error; the same finding may read differently (names change).
+    const seen = new Map<string, number>();
     const newErrors = analysis.diagnostics
-      .filter((d) => d.severity === 'error' && !errorsBefore.has(`${d.code}: ${d.message}`))
+      .filter((d) => d.severity === 'error' && (seen.set(d.code, (seen.get(d.code) ?? 0) + 1).get(d.code)! > (errorsBefore.get(d.code) ?? 0)))
       .map((d) => `${analysis.lines.lineOf(d.start) + 1}: ${d.code}: ${d.message}`);
     const allowed = PHASE_CHANGES[phase.slug];
     const misplaced = phase.changes.filter((c) => !allowed.has(c.type)).map((c) => `${c.type} in ${phase.slug}`);
