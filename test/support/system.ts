@@ -31,6 +31,25 @@ export function ensureCommand(cmd: string, pkg: string): void {
 }
 
 /**
+ * A python3 that can import `module`, installing Debian `pkg` when none can; returns its path.
+ * Debian's packages go to /usr/bin/python3, which another python3 on PATH (pyenv) may hide.
+ */
+export function ensurePythonModule(module: string, pkg: string): string {
+  const find = () => ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+  const found = find();
+  if (found) return found;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) {
+    spawnSync('flock', ['/tmp/sptls-apt.lock', 'apt-get', 'update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
+    aptUpdated = true;
+  }
+  const r = spawnSync('flock', ['/tmp/sptls-apt.lock', 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], { env, encoding: 'utf8', timeout: 600_000 });
+  const after = find();
+  if (r.status !== 0 || !after) throw new Error(`could not install ${pkg} for python3's ${module}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
+  return after;
+}
+
+/**
  * A TCP port that was free on 127.0.0.1 a moment ago, for a peer that must be told its port
  * (openssl, Java, slapd). It is drawn at random below Linux's ephemeral range (32768+), so
  * the ports the system hands to `listen(0)` and to outgoing connections in other tests can
