@@ -1,10 +1,8 @@
 // `sptls rotate FILE --ca NAME | --certificate COMPONENT`: args -> rotate engine -> render.
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { analyze } from '../../analysis/engine.ts';
+import { basename, dirname, resolve } from 'node:path';
 import { nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
-import { rebaseFiles } from '../../rotate/edits.ts';
-import { rehearseRotation, rotate, rotationStatus, type RotationTarget } from '../../rotate/index.ts';
+import { rehearseRotation, rotationStatus, type RotationTarget } from '../../rotate/index.ts';
+import { planRotationFolder } from '../../rotate/write.ts';
 import { renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
@@ -97,14 +95,14 @@ export function makeRotateCommand(prober: HandshakeProber): Command {
         return EXIT_OK;
       }
 
-      const outDir = resolve(io.cwd, flag(args, 'out') ?? join(topologyDir, `rotate-${target.name}`));
       const rehearsing = args.flags.has('rehearse');
-      // Phase files live in the rotation folder: their `file` paths are made relative to it.
-      const text = rebaseFiles(analyze(input.text, { certificateFiles: new DiskCertificateFiles(topologyDir), now }), topologyDir, outDir);
-      const pkiDir = relative(outDir, join(topologyDir, 'pki')).split('\\').join('/') || '.';
-      const r = await rotate({ text, files: new DiskCertificateFiles(outDir) }, { target, now, pkiDir });
+      const out = flag(args, 'out');
+      const r = await planRotationFolder(input.path, input.text, {
+        target, now, force: args.flags.has('force'), dryRun: rehearsing, ...(out !== undefined ? { outDir: resolve(io.cwd, out) } : {}),
+      });
       if (!r.ok) { io.err(`sptls rotate: ${r.message}\n`); return EXIT_FINDINGS; }
-      const rotation = r.rotation;
+      if (r.refused) throw new UsageError(r.refused);
+      const { rotation, outDir } = r;
 
       if (rehearsing) {
         let java: JavaClient | undefined;
@@ -121,14 +119,6 @@ export function makeRotateCommand(prober: HandshakeProber): Command {
         return broken || !rotation.proven ? EXIT_FINDINGS : EXIT_OK;
       }
 
-      if (existsSync(outDir) && readdirSync(outDir).length > 0 && !args.flags.has('force')) {
-        throw new UsageError(`${outDir} holds files already: give another --out, or --force to write over the rotation files in it`);
-      }
-      for (const f of rotation.files) {
-        const path = join(outDir, ...f.path.split('/'));
-        mkdirSync(dirname(path), { recursive: true });
-        writeFileSync(path, f.content, { mode: f.executable ? 0o755 : 0o644 });
-      }
       io.out(format === 'json' ? `${JSON.stringify(rotationJson(rotation, outDir), null, 2)}\n` : renderRotationText(rotation, outDir));
       if (format === 'text') io.out(`Next: ${basename(outDir)}/phase-1-${rotation.plan.phases[0]?.slug ?? ''}/STEPS.txt\n`);
       return rotation.proven ? EXIT_OK : EXIT_FINDINGS;
