@@ -4,7 +4,12 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis } from '../analysis/engine.ts';
 import type { DocumentStore } from './documents.ts';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { issuedEndDates } from '../workspace/issued-pki.ts';
 import { codeLenses } from './features/code-lens.ts';
+import { expiryLenses } from './features/expiry-lens.ts';
+import { planRotationCommand } from './rotate-command.ts';
 
 export interface CodeLensSource {
   lenses(analysis: Analysis, uri: string): CodeLens[];
@@ -22,7 +27,10 @@ export interface ServerCommand {
 }
 
 /** Code lens sources, asked in order for every document. */
-export const codeLensSources: CodeLensSource[] = [{ lenses: codeLenses }];
+export const codeLensSources: CodeLensSource[] = [
+  { lenses: codeLenses },
+  { lenses: (analysis, uri) => expiryLenses(analysis, uri, uri.startsWith('file:') ? issuedEndDates(dirname(fileURLToPath(uri))) : new Map(), new Date()) },
+];
 
 /** Commands the server executes (`workspace/executeCommand`). */
-export const serverCommands: ServerCommand[] = [];
+export const serverCommands: ServerCommand[] = [planRotationCommand];
