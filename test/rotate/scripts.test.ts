@@ -103,6 +103,11 @@ describe('sptls rotate scripts', () => {
     assert.deepEqual(lines.filter((l) => l.includes('-setdefault')).map((l) => l[1]), ['STA1', 'STA2']);
     assert.ok(switches.every((p) => p === 1));
     assert.ok(where((l) => l.includes('-import')).every((p) => p === 1));
+    // The PKCS#12 password reaches -pw from the .pw file sptls keydb wrote beside it.
+    const imp = lines.find((l) => l[1] === 'SPA1' && l.includes('-import'))!;
+    const pw = readFileSync(join(dir, 'pki', 'keydb', 'SPA1', 'SPA1.p12.pw'), 'utf8').split('\n')[0];
+    assert.deepEqual(imp.slice(2, 7), ['-cert', '-import', '-db', 'SPA1.p12', '-pw']);
+    assert.equal(imp[7], pw);
     // Phase 3 only removes the old root, from all 14.
     const removals = where((l) => (l.includes('-delete')) && l.includes('CorpRoot'));
     assert.equal(removals.length, 14);

@@ -199,6 +199,6 @@ function importIdentity(h: HostSteps, e: Entity, phase: Phase, options: StepOpti
   const p12 = `${e.name}.p12`;
   const label = `${e.name}-${phase.id}`;
   h.stage.push({ file: p12, source: `${options.pkiDir}/keydb/${e.name}/${p12}` }, { file: `${p12}.pw`, source: `${options.pkiDir}/keydb/${e.name}/${p12}.pw` });
-  h.commands.push({ tool: 'gsk8capicmd_64', args: ['-cert', '-import', '-db', p12, { passwordFile: `${p12}.pw` }, '-type', 'pkcs12', '-target', db, '-target_stashed', '-label', e.certificate?.props.get('label')?.values[0]?.text ?? e.name, '-new_label', label] });
+  h.commands.push({ tool: 'gsk8capicmd_64', args: ['-cert', '-import', '-db', p12, '-pw', { passwordFile: `${p12}.pw` }, '-type', 'pkcs12', '-target', db, '-target_stashed', '-label', e.certificate?.props.get('label')?.values[0]?.text ?? e.name, '-new_label', label] });
   setDefault(h, e, label);
 }
