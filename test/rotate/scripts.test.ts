@@ -171,4 +171,32 @@ describe('sptls rotate scripts', () => {
     const line = logLines(log).find((l) => l[1] === 'ADMIN')!;
     assert.equal(line[line.indexOf('-db') + 1], evil);
   });
+
+  it('--status --keydbs: what the collected key databases show, by fingerprint (a re-keyed root under its old name included)', () => {
+    const dir = join(work, 'status');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'production.sptls'), fast(production));
+    assert.equal(sh(['sptls', 'issue', 'production.sptls'], dir).status, 0);
+    assert.equal(sh(['sptls', 'keydb', 'production.sptls', '--native-kdb'], dir).status, 0);
+    assert.equal(sh(['sptls', 'rotate', 'production.sptls', '--ca', 'CorpRoot'], dir).status, 0);
+    const status = () => {
+      const r = sh(['sptls', 'rotate', 'production.sptls', '--ca', 'CorpRoot', '--status', '--keydbs', 'pki/keydb', '--format', 'json'], dir);
+      assert.equal(r.status, 0, r.out);
+      return JSON.parse(r.out) as { current: { id: string }; keydbs: Array<{ id: string; evidence: Array<{ change: { type: string; component?: string }; state: string }> }>; phaseByHosts: string | null };
+    };
+    const states = (s: ReturnType<typeof status>, type: string) => s.keydbs[0]!.evidence.filter((e) => e.change.type === type).map((e) => `${e.change.component}:${e.state}`);
+    // Before anything: the new root is not issued, so no host can be judged on it.
+    const s0 = status();
+    assert.equal(s0.current.id, 'phase-1-trust-new');
+    assert.ok(states(s0, 'add-trust').every((x) => x.endsWith(':unknown')));
+    // The workstation step issues CorpRoot-2; ORADB02's key database is rebuilt with both roots (its run.sh done).
+    assert.equal(sh(['sh', 'phase-1-trust-new/sptls.sh'], join(dir, 'rotate-CorpRoot')).status, 0);
+    assert.equal(sh(['sptls', 'keydb', 'rotate-CorpRoot/phase-1-trust-new.sptls', '--out', 'pki', '--only', 'ORADB02', '--native-kdb', '--force'], dir).status, 0);
+    const s1 = status();
+    const adds = states(s1, 'add-trust');
+    assert.equal(adds.length, 14);
+    assert.deepEqual(adds.filter((x) => x.endsWith(':done')), ['ORADB02:done']);
+    assert.equal(adds.filter((x) => x.endsWith(':not-done')).length, 13);
+    assert.equal(s1.phaseByHosts, 'phase-1-trust-new');
+  });
 });

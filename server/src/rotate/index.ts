@@ -21,6 +21,7 @@ export { planRotation, materialize, PHASE_CHANGES } from './plan.ts';
 export { provePhases, proofHolds } from './prove.ts';
 export { rehearseRotation, BEFORE_ID, type StateRehearsal } from './rehearse.ts';
 export { shQuote } from './scripts.ts';
+export { keyDbEvidence, phaseByHosts, type PhaseEvidence, type IssuedFingerprint } from './evidence.ts';
 
 export interface RotateInput {
   text: string;
@@ -99,6 +100,8 @@ export interface RotationStatus {
   current: Phase | null;
   /** Phases after the current one. */
   after: string[];
+  /** The current phase and those after it, with what each still has to do. */
+  remaining: Phase[];
   /** True when the topology cannot show this kind of phase (a renewal under the same CA). */
   unknowable: boolean;
 }
@@ -117,6 +120,7 @@ export function rotationStatus(input: RotateInput, target: RotationTarget, now: 
       done: (i < 0 ? phases : phases.slice(0, i)).map((p) => p.id),
       current: i < 0 ? null : phases[i]!,
       after: i < 0 ? [] : phases.slice(i + 1).map((p) => p.id),
+      remaining: i < 0 ? [] : phases.slice(i),
       unknowable: phases.some((p) => p.slug === 'renew'),
     },
   };

@@ -2,6 +2,7 @@
 // the language server. Strings from the topology pass through `printable` before they
 // reach a terminal.
 import type { Rotation, RotationStatus } from './index.ts';
+import type { PhaseEvidence } from './evidence.ts';
 import type { StateRehearsal } from './rehearse.ts';
 
 /** Control characters (ESC, BEL, C1, …) shown as \xNN so a topology cannot drive the terminal. */
@@ -60,6 +61,18 @@ export function renderStatusText(s: RotationStatus): string {
     for (const c of s.current.pending) lines.push(`    ${describeChange(c)}`);
   }
   for (const a of s.after) lines.push(`  then: ${a}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** What the collected key databases show, per remaining phase. */
+export function renderEvidenceText(evidence: readonly PhaseEvidence[], byHosts: string | null): string {
+  const lines = ['Collected key databases:'];
+  for (const p of evidence) {
+    const count = (s: string) => p.evidence.filter((e) => e.state === s).length;
+    lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('unknown')} not shown`);
+    for (const e of p.evidence) if (e.state !== 'unknown') lines.push(`    ${e.state === 'done' ? 'done    ' : 'not done'} ${printable(e.why)}`);
+  }
+  lines.push(byHosts ? `By the hosts, the environment is in ${byHosts}.` : 'By the hosts, every change they can show is done.');
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,9 +1,13 @@
 // `sptls rotate FILE --ca NAME | --certificate COMPONENT`: args -> rotate engine -> render.
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
-import { rehearseRotation, rotationStatus, type RotationTarget } from '../../rotate/index.ts';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { analyze } from '../../analysis/engine.ts';
+import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
+import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
+import { keyDbEvidence, phaseByHosts, rehearseRotation, rotationStatus, type IssuedFingerprint, type PhaseEvidence, type RotationTarget } from '../../rotate/index.ts';
 import { planRotationFolder } from '../../rotate/write.ts';
-import { renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
+import { renderEvidenceText, renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
@@ -12,7 +16,7 @@ import { parseNow } from './check.ts';
 
 const help = `Usage: sptls rotate FILE (--ca NAME | --certificate COMPONENT) [--out DIR] [--force]
                     [--rehearse [--java] [--timeout MS]] [--format text|json] [--now ISO-DATE]
-       sptls rotate FILE (--ca NAME | --certificate COMPONENT) --status
+       sptls rotate FILE (--ca NAME | --certificate COMPONENT) --status [--keydbs DIR [--pki DIR]]
 
 Plans a certificate rotation as phases so that no connection breaks on the way:
 
@@ -53,6 +57,10 @@ Options
                   also from Java (JSSE), as 'sptls simulate --java'
   --status        which phase the environment is in, worked out from FILE itself (a
                   finished phase leaves its mark in the topology), and what is left
+  --keydbs DIR    with --status: also what the key databases collected from the hosts
+                  show (DIR/<Name>/cert.kdb and the like, as 'sptls check --keydbs'):
+                  for each change left, whether its host already holds it, compared by
+                  fingerprint with the PKI (--pki DIR, default pki/ beside FILE)
   --format        text (default) or json
   --now ISO-DATE  the instant for the rules and the rehearsal's certificates
   --timeout MS    with --rehearse: limit for each handshake phase (default 5000)
@@ -68,8 +76,17 @@ Examples
 
 const OPTIONS = {
   ca: 'string', certificate: 'string', out: 'string', force: 'boolean', rehearse: 'boolean', java: 'boolean',
-  status: 'boolean', format: 'string', now: 'string', timeout: 'string',
+  status: 'boolean', keydbs: 'string', pki: 'string', format: 'string', now: 'string', timeout: 'string',
 } as const;
+
+/** Fingerprints of what `sptls issue` wrote into `dir` (none when it has no manifest). */
+function issuedFingerprints(dir: string): Map<string, IssuedFingerprint> {
+  const path = join(dir, MANIFEST_FILE);
+  if (!existsSync(path)) return new Map();
+  const m = parseManifest(readFileSync(path, 'utf8'));
+  if (!m.ok) throw new UsageError(`${path}: ${m.message}`);
+  return new Map(Object.entries(m.manifest.entries).map(([name, e]) => [name, { fingerprint: e.fingerprintSha256, issuerFingerprint: e.issuerFingerprint }]));
+}
 
 export function makeRotateCommand(prober: HandshakeProber): Command {
   return {
@@ -91,7 +108,20 @@ export function makeRotateCommand(prober: HandshakeProber): Command {
       if (args.flags.has('status')) {
         const r = rotationStatus({ text: input.text, files: new DiskCertificateFiles(topologyDir) }, target, now);
         if (!r.ok) { io.err(`sptls rotate: ${r.message}\n`); return EXIT_FINDINGS; }
-        io.out(format === 'json' ? `${JSON.stringify({ schema: 'sptls.rotate-status/1', target, done: r.status.done, current: r.status.current && { id: r.status.current.id, pending: r.status.current.pending }, after: r.status.after, unknowable: r.status.unknowable }, null, 2)}\n` : renderStatusText(r.status));
+        const keydbs = flag(args, 'keydbs');
+        let evidence: PhaseEvidence[] | undefined;
+        if (keydbs !== undefined) {
+          const dir = resolve(io.cwd, keydbs);
+          if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--keydbs ${keydbs}: no such directory`);
+          const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(topologyDir), now });
+          evidence = await keyDbEvidence(analysis, r.status.remaining, new DiskKeyDbSource(dir), issuedFingerprints(resolve(io.cwd, flag(args, 'pki') ?? join(topologyDir, 'pki'))));
+        }
+        if (format === 'json') {
+          io.out(`${JSON.stringify({
+            schema: 'sptls.rotate-status/1', target, done: r.status.done, current: r.status.current && { id: r.status.current.id, pending: r.status.current.pending },
+            after: r.status.after, unknowable: r.status.unknowable, ...(evidence ? { keydbs: evidence, phaseByHosts: phaseByHosts(evidence) } : {}),
+          }, null, 2)}\n`);
+        } else io.out(renderStatusText(r.status) + (evidence ? renderEvidenceText(evidence, phaseByHosts(evidence)) : ''));
         return EXIT_OK;
       }
 
