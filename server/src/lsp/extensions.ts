@@ -29,8 +29,18 @@ export interface ServerCommand {
 /** Code lens sources, asked in order for every document. */
 export const codeLensSources: CodeLensSource[] = [
   { lenses: codeLenses },
-  { lenses: (analysis, uri) => expiryLenses(analysis, uri, uri.startsWith('file:') ? issuedEndDates(dirname(fileURLToPath(uri))) : new Map(), new Date()) },
+  { lenses: (analysis, uri) => expiryLenses(analysis, uri, issuedDatesBeside(uri), new Date()) },
 ];
+
+/** End dates of the PKI issued beside a saved document; none for other URIs. */
+function issuedDatesBeside(uri: string): ReadonlyMap<string, Date> {
+  if (!uri.startsWith('file:')) return new Map();
+  try {
+    return issuedEndDates(dirname(fileURLToPath(uri)));
+  } catch {
+    return new Map(); // a file: URI with a host, or not absolute
+  }
+}
 
 /** Commands the server executes (`workspace/executeCommand`). */
 export const serverCommands: ServerCommand[] = [planRotationCommand];
