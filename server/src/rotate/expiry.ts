@@ -86,7 +86,8 @@ export function expiryReport(analysis: Analysis, known: readonly KnownCertificat
       rotate: rotateCommand(entity, k, options.topologyArg),
     });
   }
-  return out.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime() || a.name.localeCompare(b.name));
+  // On the same day a CA comes before what it signs (issue caps children at their issuer's end): rotating it renews them too.
+  return out.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime() || Number(b.kind === 'ca') - Number(a.kind === 'ca') || a.name.localeCompare(b.name));
 }
 
 function rotateCommand(entity: Entity | undefined, k: KnownCertificate, file: string): string[] {

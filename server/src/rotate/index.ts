@@ -8,6 +8,7 @@ import { buildCertificate } from '../pki/x509/build.ts';
 import { generateKey } from '../pki/x509/keys.ts';
 import { certificatePem } from '../pki/x509/pem.ts';
 import { issueSpecs } from '../pki/issue/spec.ts';
+import { UnsafeText } from '../pki/provision/escape.ts';
 import { planRotation, type Phase, type Reanalyze, type RotationPlan, type RotationTarget } from './plan.ts';
 import { proofHolds, provePhases, type PhaseProof } from './prove.ts';
 import { phaseFiles, type WrittenFile } from './scripts.ts';
@@ -20,7 +21,6 @@ export type { WrittenFile } from './scripts.ts';
 export { planRotation, materialize, PHASE_CHANGES } from './plan.ts';
 export { provePhases, proofHolds } from './prove.ts';
 export { rehearseRotation, BEFORE_ID, type StateRehearsal } from './rehearse.ts';
-export { shQuote } from './scripts.ts';
 export { keyDbEvidence, phaseByHosts, type PhaseEvidence, type IssuedFingerprint } from './evidence.ts';
 
 export interface RotateInput {
@@ -76,7 +76,12 @@ export async function rotate(input: RotateInput, options: RotateOptions, _contex
   for (const phase of plan.phases) {
     const hosts = phaseSteps(before, phase, plan, stepOptions);
     steps.push({ phase, hosts });
-    written.push({ path: `${phase.id}.sptls`, content: phase.text }, ...phaseFiles(phase.id, phase.title, hosts));
+    try {
+      written.push({ path: `${phase.id}.sptls`, content: phase.text }, ...phaseFiles(phase.id, phase.title, hosts));
+    } catch (e) {
+      if (e instanceof UnsafeText) return { ok: false, message: `${phase.id}: a script cannot carry a value of the topology: ${e.message}` };
+      throw e;
+    }
     before = reanalyze(phase.text);
   }
   return { ok: true, rotation: { plan, proofs, proven: proofHolds(proofs), steps, standIns: [...standIns.keys()], files: written, reanalyze } };

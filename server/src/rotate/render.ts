@@ -1,33 +1,27 @@
-// The text and JSON forms of a rotation, its status and its rehearsal, for the CLI and
-// the language server. Strings from the topology pass through `printable` before they
-// reach a terminal.
+// The text and JSON forms of a rotation, its status and its rehearsal, for the CLI (which
+// escapes everything it prints for the terminal, cli/terminal.ts).
 import type { Rotation, RotationStatus } from './index.ts';
 import type { PhaseEvidence } from './evidence.ts';
 import type { StateRehearsal } from './rehearse.ts';
 
-/** Control characters (ESC, BEL, C1, …) shown as \xNN so a topology cannot drive the terminal. */
-export function printable(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
-
 const targetText = (t: Rotation['plan']['target']) => (t.kind === 'ca' ? `CA ${t.name}` : `the certificate of ${t.name}`);
 
 export function renderRotationText(r: Rotation, outDir: string): string {
-  const lines = [`Rotation of ${targetText(r.plan.target)}: ${r.plan.phases.length} phase(s), written to ${printable(outDir)}`];
-  for (const s of r.plan.successors) lines.push(`  ${s.old} -> ${s.new}${s.file ? ` (certificate file ${printable(s.file)}, exported by ${s.old})` : ''}`);
+  const lines = [`Rotation of ${targetText(r.plan.target)}: ${r.plan.phases.length} phase(s), written to ${outDir}`];
+  for (const s of r.plan.successors) lines.push(`  ${s.old} -> ${s.new}${s.file ? ` (certificate file ${s.file}, exported by ${s.old})` : ''}`);
   for (const [i, { phase, hosts }] of r.steps.entries()) {
     const proof = r.proofs[i]!;
     const ok = proof.broken.length === 0 && proof.newErrors.length === 0 && proof.misplaced.length === 0;
     lines.push('', `${phase.id}.sptls — ${phase.title}`);
     lines.push(`  ${phase.changes.length} change(s); hosts: ${hosts.map((h) => h.host ?? 'workstation').join(', ') || 'none'}`);
     lines.push(`  check: ${ok ? 'every connection trusted before is still trusted' : 'NOT SAFE'}`);
-    for (const b of proof.broken) lines.push(`    broken: ${b.connection} (line ${b.line}): ${printable(b.why)}`);
-    for (const e of proof.newErrors) lines.push(`    new error: ${printable(e)}`);
+    for (const b of proof.broken) lines.push(`    broken: ${b.connection} (line ${b.line}): ${b.why}`);
+    for (const e of proof.newErrors) lines.push(`    new error: ${e}`);
     for (const m of proof.misplaced) lines.push(`    misplaced: ${m}`);
     lines.push(`  steps: ${phase.id}/STEPS.txt`);
   }
   if (r.standIns.length > 0) {
-    lines.push('', `Checked with a stand-in for ${r.standIns.map(printable).join(', ')} (same subject): the host exports the real file in phase 1; 'sptls check' reads it then.`);
+    lines.push('', `Checked with a stand-in for ${r.standIns.join(', ')} (same subject): the host exports the real file in phase 1; 'sptls check' reads it then.`);
   }
   lines.push('', r.proven ? 'Every phase checks clean.' : 'The plan does NOT keep every connection trusted: see above.');
   return `${lines.join('\n')}\n`;
@@ -70,7 +64,7 @@ export function renderEvidenceText(evidence: readonly PhaseEvidence[], byHosts: 
   for (const p of evidence) {
     const count = (s: string) => p.evidence.filter((e) => e.state === s).length;
     lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('unknown')} not shown`);
-    for (const e of p.evidence) if (e.state !== 'unknown') lines.push(`    ${e.state === 'done' ? 'done    ' : 'not done'} ${printable(e.why)}`);
+    for (const e of p.evidence) if (e.state !== 'unknown') lines.push(`    ${e.state === 'done' ? 'done    ' : 'not done'} ${e.why}`);
   }
   lines.push(byHosts ? `By the hosts, the environment is in ${byHosts}.` : 'By the hosts, every change they can show is done.');
   return `${lines.join('\n')}\n`;
@@ -82,7 +76,7 @@ function describeChange(c: Rotation['plan']['phases'][number]['changes'][number]
     case 'add-trust': return `${c.component} trusts ${c.name} beside ${c.after}`;
     case 'reissue': return `${c.component}'s certificate is issued by ${c.issuer} instead of ${c.replaces}`;
     case 'renew': return `${c.component}'s certificate is issued again`;
-    case 'switch': return `${c.component} presents ${c.label} (${printable(c.file)})`;
+    case 'switch': return `${c.component} presents ${c.label} (${c.file})`;
     case 'remove-trust': return `${c.component} no longer trusts ${c.name}`;
     case 'remove-ca': return `${c.name} leaves the topology`;
   }
@@ -94,7 +88,7 @@ export function renderRehearsalText(states: readonly StateRehearsal[]): string {
     const done = s.rows.filter((r) => r.observed).length;
     const trusted = s.rows.filter((r) => r.observed?.verdict === 'trusted').length;
     lines.push(`  ${s.id}: ${done} handshake(s), ${trusted} trusted${s.broken.length ? `, ${s.broken.length} BROKEN` : ''}`);
-    for (const b of s.broken) lines.push(`    broken: ${b.connection} [${b.client}] ${b.observed}: ${printable(b.reason)}`);
+    for (const b of s.broken) lines.push(`    broken: ${b.connection} [${b.client}] ${b.observed}: ${b.reason}`);
   }
   const broken = states.some((s) => s.broken.length > 0);
   lines.push(broken ? 'The rotation breaks connections that worked before: do not run it in this order.' : 'No connection that worked before breaks in any phase.');

@@ -1,7 +1,8 @@
 // The files a rotation writes besides the phase topologies: per phase, a POSIX shell
 // script per host (and one for the workstation that stages the files each host needs),
 // and STEPS.txt saying in which order to run them. Every string from the topology goes
-// through shQuote, the one quoting function of this module.
+// through the sh dialect of pki/provision/escape.ts (shArg, shComment), as sptls keydb's do.
+import { shArg, shComment } from '../pki/provision/escape.ts';
 import type { Arg, Command, HostSteps, Tool } from './steps.ts';
 
 export interface WrittenFile {
@@ -11,15 +12,10 @@ export interface WrittenFile {
   executable?: boolean;
 }
 
-/** A POSIX shell word: single quotes, with each ' written as '\''. */
-export function shQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 const TOOL_VAR: Record<Tool, string> = { gsk8capicmd_64: 'GSK', dsmcert: 'DSMCERT', keytool: 'KEYTOOL', dsmadmc: 'DSMADMC', sptls: 'SPTLS' };
 
 function renderArg(a: Arg): string {
-  return typeof a === 'string' ? shQuote(a) : `"$(head -n 1 ${shQuote(a.passwordFile)})"`;
+  return typeof a === 'string' ? shArg(a) : `"$(head -n 1 ${shArg(a.passwordFile)})"`;
 }
 
 function renderCommand(c: Command): string {
@@ -40,7 +36,7 @@ const TOOLS_HEADER = [
 export const hostFolder = (phaseId: string, host: string) => `${phaseId}/${host}`;
 
 export function hostScript(phaseId: string, h: HostSteps): WrittenFile {
-  const comment = (s: string) => `# ${s.replace(/[\r\n]+/g, ' ')}`;
+  const comment = (s: string) => `# ${shComment(s)}`;
   const lines = [
     '#!/bin/sh',
     comment(`sptls rotate, ${phaseId}: on ${h.title}.`),
@@ -50,10 +46,10 @@ export function hostScript(phaseId: string, h: HostSteps): WrittenFile {
     h.host === null ? 'cd "$(dirname "$0")/.."' : 'cd "$(dirname "$0")"',
     ...TOOLS_HEADER,
   ];
-  if (h.host !== null) for (const s of h.stage) lines.push(`test -f ${shQuote(s.file)} || { echo ${shQuote(`${s.file} is missing: run ${phaseId}/sptls.sh first`)} >&2; exit 1; }`);
+  if (h.host !== null) for (const s of h.stage) lines.push(`test -f ${shArg(s.file)} || { echo ${shArg(`${s.file} is missing: run ${phaseId}/sptls.sh first`)} >&2; exit 1; }`);
   lines.push(...h.commands.map(renderCommand));
-  for (const f of h.bringBack) lines.push(`echo ${shQuote(`copy ${f} back into the rotation folder before the next step`)}`);
-  if (h.restart) lines.push(`echo ${shQuote(`now restart ${h.restart}`)}`);
+  for (const f of h.bringBack) lines.push(`echo ${shArg(`copy ${f} back into the rotation folder before the next step`)}`);
+  if (h.restart) lines.push(`echo ${shArg(`now restart ${h.restart}`)}`);
   lines.push('');
   return { path: h.host === null ? `${phaseId}/sptls.sh` : `${hostFolder(phaseId, h.host)}/run.sh`, content: lines.join('\n'), executable: true };
 }
@@ -64,8 +60,8 @@ export function stagingCommands(phaseId: string, hosts: readonly HostSteps[]): s
   for (const h of hosts) {
     if (h.host === null || h.stage.length === 0) continue;
     const dir = hostFolder(phaseId, h.host);
-    out.push(`mkdir -p ${shQuote(dir)}`);
-    for (const s of h.stage) out.push(`cp ${shQuote(s.source)} ${shQuote(`${dir}/${s.file}`)}`);
+    out.push(`mkdir -p ${shArg(dir)}`);
+    for (const s of h.stage) out.push(`cp ${shArg(s.source)} ${shArg(`${dir}/${s.file}`)}`);
   }
   return out;
 }

@@ -6,8 +6,7 @@ import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
 import { expiryReport, fileCertificates, issuedCertificates, keyDbCertificates, type ExpiryEntry, type KnownCertificate } from '../../rotate/expiry.ts';
 import { renderIcs } from '../../rotate/ics.ts';
-import { printable } from '../../rotate/render.ts';
-import { shQuote } from '../../rotate/scripts.ts';
+import { shArg } from '../../pki/provision/escape.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
@@ -77,7 +76,7 @@ export const expiryCommand: Command = {
     }
 
     const entries = expiryReport(analysis, known, { now, topologyArg: file, ...(withinDays !== undefined ? { withinDays } : {}) });
-    const command = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:-]+$/.test(a) ? a : shQuote(a))).join(' ');
+    const command = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:-]+$/.test(a) ? a : shArg(a))).join(' ');
     if (format === 'ics') io.out(renderIcs(entries, { now, shellCommand: command }));
     else if (format === 'json') io.out(`${JSON.stringify({ schema: 'sptls.expiry/1', now: now.toISOString(), certificates: entries.map((e) => ({ ...e, notAfter: e.notAfter.toISOString(), rotate: command(e.rotate) })) }, null, 2)}\n`);
     else io.out(renderText(entries, command, withinDays));
@@ -90,9 +89,9 @@ function renderText(entries: ExpiryEntry[], command: (argv: string[]) => string,
   const lines: string[] = [];
   for (const e of entries) {
     const left = e.daysLeft < 0 ? `expired ${-e.daysLeft} day(s) ago` : `expires in ${e.daysLeft} day(s)`;
-    lines.push(`${e.notAfter.toISOString().slice(0, 10)}  ${e.kind === 'ca' ? 'CA' : 'certificate'} ${e.name}: ${left} (${e.source}: ${printable(e.where)})`);
+    lines.push(`${e.notAfter.toISOString().slice(0, 10)}  ${e.kind === 'ca' ? 'CA' : 'certificate'} ${e.name}: ${left} (${e.source}: ${e.where})`);
     lines.push(`    presented by: ${e.presentedBy.join(', ') || 'none'}; trusted by: ${e.trustedBy.join(', ') || 'none'}`);
-    lines.push(`    rotate: ${printable(command(e.rotate))}`);
+    lines.push(`    rotate: ${command(e.rotate)}`);
   }
   return `${lines.join('\n')}\n`;
 }
