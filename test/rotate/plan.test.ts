@@ -67,6 +67,16 @@ describe('rotate: CA rotations of examples/production.sptls', () => {
     assert.deepEqual(ws.commands[0]!.args, ['issue', 'phase-1-renew.sptls', '--out', 'pki', '--only', 'SPA1', '--renew', '--force']);
   });
 
+  it('below server level 8.1.19 the self-signed renewal uses gsk8capicmd_64 on cert.kdb instead of the server commands', async () => {
+    const r = await planned(selfSigned.replace(/(server SPB1 \{[\s\S]*?version )8\.1\.22/, '$18.1.10'), { kind: 'certificate', name: 'SPB1' });
+    const on = (phase: number) => r.steps[phase]!.hosts.find((h) => h.host === 'SPB1')!.commands.map((c) => [c.tool, ...c.args].join(' '));
+    assert.deepEqual(on(0), [
+      'gsk8capicmd_64 -cert -create -db cert.kdb -stashed -label SPB1-2 -dn CN=SPB1,OU=TSM Network,O=TSM,C=US -size 2048 -sigalg SHA256_WITH_RSA -expire 825',
+      'gsk8capicmd_64 -cert -extract -db cert.kdb -stashed -label SPB1-2 -target SPB1-2.arm -format ascii',
+    ]);
+    assert.deepEqual(on(1), ['gsk8capicmd_64 -cert -setdefault -db cert.kdb -stashed -label SPB1-2']);
+  });
+
   it('refuses what it cannot rotate, with the reason', () => {
     const a = analyzer()(production);
     const msg = (t: RotationPlan['target']) => { const r = planRotation(a, t, analyzer()); return r.ok ? 'ok' : r.message; };

@@ -3,12 +3,16 @@
 // orders hold; swapped orders break connections, and the rehearsal must say which, also
 // where the rules alone cannot see it (a component trusted by name: its old certificate).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { nodeHandshakeProber } from '../../server/src/handshake/index.ts';
 import { materialize, planRotation, proofHolds, provePhases, rehearseRotation, rotate, type RotationPlan } from '../../server/src/rotate/index.ts';
 import { jsseClient } from '../../server/src/simulate/java/jsse-client.ts';
 import { ensureCommand } from '../support/system.ts';
-import { files, NOW, production, selfSigned } from './support.ts';
+import { files, NOW, production, root, selfSigned } from './support.ts';
 
 async function rotation(text: string, target: RotationPlan['target']) {
   const r = await rotate({ text, files: files() }, { target, now: NOW });
@@ -66,5 +70,20 @@ describe('rotate --rehearse on loopback', () => {
     const states = await rehearseRotation(wrong, r.reanalyze, { prober: nodeHandshakeProber, now: NOW });
     assert.deepEqual(brokenIds(states), ['phase-1-switch']);
     assert.deepEqual(states[1]!.broken.map((b) => `${b.connection} ${b.observed}`).sort(), ['SPA1 -> SPB1 untrusted', 'SPHUB -> SPB1 untrusted']);
+  });
+
+  it('sptls rotate --rehearse exits 1 and names the connection when a pinned certificate would break (the rules cannot see it)', () => {
+    // ADMIN trusts SPHUB itself (its certificate pinned), not the root: reissuing SPHUB under a new CA breaks it.
+    const dir = mkdtempSync(join(tmpdir(), 'sptls-rotate-pin-'));
+    try {
+      writeFileSync(join(dir, 'p.sptls'), production.replace('client ADMIN { version 8.1.22 trusts CorpRoot }', 'client ADMIN { version 8.1.22 trusts SPHUB }'));
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'sptls.cjs'), 'rotate', 'p.sptls', '--ca', 'CorpIssuing', '--rehearse'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /Every phase checks clean\./);
+      assert.match(r.stdout, /phase-2-reissue: 24 handshake\(s\), 23 trusted, 1 BROKEN\n    broken: ADMIN -> SPHUB \[node\] untrusted/);
+      assert.match(r.stdout, /do not run it in this order/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
