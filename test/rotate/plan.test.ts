@@ -149,6 +149,16 @@ describe('rotate --status: the phase from the topology alone', () => {
     assert.equal(again.plan.phases[2]!.text, r.plan.phases[2]!.text);
   });
 
+  it('follows a self-signed renewal to its end', async () => {
+    const r = await planned(selfSigned, { kind: 'certificate', name: 'SPB1' });
+    const at = (text: string) => {
+      const s = rotationStatus({ text, files: files() }, { kind: 'certificate', name: 'SPB1' }, NOW);
+      assert.ok(s.ok, s.ok ? '' : s.message);
+      return s.status.current?.id ?? 'complete';
+    };
+    assert.deepEqual([selfSigned, ...r.plan.phases.map((p) => p.text)].map(at), ['phase-1-trust-new', 'phase-2-switch', 'phase-3-drop-old', 'complete']);
+  });
+
   it('a finished rotation: the old CA is gone', async () => {
     const r = await planned(production, { kind: 'ca', name: 'CorpRoot' });
     const s = rotationStatus({ text: r.plan.phases[2]!.text, files: files() }, { kind: 'ca', name: 'CorpRoot' }, NOW);

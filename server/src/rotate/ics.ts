@@ -37,7 +37,7 @@ export function renderIcs(entries: readonly ExpiryEntry[], options: { now: Date;
     const what = e.kind === 'ca' ? `CA ${e.name}` : `the certificate of ${e.name}`;
     const command = options.shellCommand(e.rotate);
     const description = [
-      `${what} (${e.subject}) ends ${e.notAfter.toISOString()}.`,
+      `${what.charAt(0).toUpperCase()}${what.slice(1)} (${e.subject}) ends ${e.notAfter.toISOString()}.`,
       `Read from: ${e.source} ${e.where}`,
       `Presented by: ${e.presentedBy.join(', ') || 'none'}`,
       `Trusted by: ${e.trustedBy.join(', ') || 'none'}`,
