@@ -144,9 +144,15 @@ describe('rotate --status: the phase from the topology alone', () => {
     const s = status(half);
     assert.equal(s.current?.id, 'phase-1-trust-new');
     assert.deepEqual(s.current?.pending, [{ type: 'add-trust', component: 'ORADB02', name: 'CorpRoot-2', after: 'CorpRoot' }]);
-    // A second run on a half-done topology plans only what is left, with the same names.
+    // A second run on a half-done topology plans only what is left, with the same names,
+    // and its phase-1 scripts touch only the host left to do.
     const again = await planned(half, { kind: 'ca', name: 'CorpRoot' });
     assert.equal(again.plan.phases[2]!.text, r.plan.phases[2]!.text);
+    assert.deepEqual(again.steps[0]!.hosts.map((h) => h.host), ['ORADB02']);
+    assert.deepEqual(again.steps[0]!.hosts[0]!.commands.map((c) => c.args.join(' ')), ['-cert -add -db dsmcert.kdb -stashed -label CorpRoot-2 -file CorpRoot-2.arm -format ascii']);
+    const staging = again.files.find((f) => f.path === 'phase-1-trust-new/sptls.sh')!.content;
+    assert.match(staging, /\ncp 'pki\/ca\/CorpRoot-2\.crt\.pem' 'phase-1-trust-new\/ORADB02\/CorpRoot-2\.arm'\n$/);
+    assert.doesNotMatch(staging, /"\$SPTLS" 'issue'/);
   });
 
   it('follows a self-signed renewal to its end', async () => {

@@ -81,7 +81,8 @@ export function phaseSteps(before: Analysis, phase: Phase, plan: RotationPlan, o
 
   const issued: string[] = [];
   const rekeyed: Entity[] = [];
-  for (const c of phase.changes) {
+  // Only what the topology does not show done yet: a resumed rotation does not add a label twice.
+  for (const c of phase.pending) {
     switch (c.type) {
       case 'declare-ca': {
         const file = successorFile(c.name);
