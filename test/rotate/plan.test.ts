@@ -2,10 +2,14 @@
 // and a self-signed server certificate, each proven by the rules; the order rule tested
 // both ways (a swapped order must be caught); resumable status from the topology alone.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { materialize, planRotation, proofHolds, provePhases, rotate, rotationStatus, type RotationPlan } from '../../server/src/rotate/index.ts';
-import { analyzer, files, NOW, production, selfSigned } from './support.ts';
+import { planRotationFolder } from '../../server/src/rotate/write.ts';
+import { analyzer, files, NOW, production, root, selfSigned } from './support.ts';
 
 async function planned(text: string, target: RotationPlan['target']) {
   const r = await rotate({ text, files: files() }, { target, now: NOW });
@@ -170,5 +174,23 @@ describe('rotate --status: the phase from the topology alone', () => {
     const s = rotationStatus({ text: r.plan.phases[2]!.text, files: files() }, { kind: 'ca', name: 'CorpRoot' }, NOW);
     assert.ok(!s.ok);
     assert.match(s.message, /CorpRoot is not declared/);
+  });
+});
+
+describe('rotate: the rotation folder', () => {
+  it("moves the topology's file paths so that the phase files still find the certificates", async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sptls-rotate-out-'));
+    try {
+      const text = `${production}\nserver EXT { address "ext.example.com" certificate file "certs/weak-1024.pem" }\nclient FILESRV09 { trusts EXT }\nFILESRV09 -> EXT\n`;
+      const r = await planRotationFolder(join(root, 'examples', 'production.sptls'), text, { target: { kind: 'ca', name: 'CorpIssuing' }, now: NOW, outDir: join(out, 'r') });
+      assert.ok(r.ok && !r.refused);
+      const phase = r.rotation.plan.phases[0]!.text;
+      const rel = /certificate file "([^"]+)"/.exec(phase)![1]!;
+      assert.equal(join(out, 'r', rel), join(root, 'examples', 'certs', 'weak-1024.pem'));
+      const a = analyze(phase, { certificateFiles: files(join(out, 'r')), now: NOW });
+      assert.ok(!a.diagnostics.some((d) => d.code === 'file-not-found'));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });
