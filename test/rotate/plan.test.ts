@@ -81,6 +81,17 @@ describe('rotate: CA rotations of examples/production.sptls', () => {
     assert.deepEqual(on(1), ['gsk8capicmd_64 -cert -setdefault -db cert.kdb -stashed -label SPB1-2']);
   });
 
+  it("a client gets a server's renewed self-signed certificate with dsmcert (IBM's procedure), and loses the old one by label", async () => {
+    const text = `${selfSigned.replace('client FILESRV01 { version 8.1.22 trusts CorpRoot }', 'client FILESRV01 { version 8.1.22 trusts CorpRoot, SPB1 }')}\nFILESRV01 -> SPB1\n`;
+    const r = await planned(text, { kind: 'certificate', name: 'SPB1' });
+    assert.ok(r.proven);
+    const on = (phase: number) => r.steps[phase]!.hosts.find((h) => h.host === 'FILESRV01')!;
+    assert.deepEqual(on(0).commands, [{ tool: 'dsmcert', args: ['-add', '-server', 'SPB1', '-file', 'SPB1-2.arm'] }]);
+    assert.deepEqual(on(0).stage, [{ file: 'SPB1-2.arm', source: 'SPB1-2.arm' }]);
+    assert.deepEqual(on(2).commands, [{ tool: 'gsk8capicmd_64', args: ['-cert', '-delete', '-db', 'dsmcert.kdb', '-stashed', '-label', 'SPB1'] }]);
+    assert.match(on(2).notes[0]!, /added with dsmcert, its label may differ/);
+  });
+
   it('refuses what it cannot rotate, with the reason', () => {
     const a = analyzer()(production);
     const msg = (t: RotationPlan['target']) => { const r = planRotation(a, t, analyzer()); return r.ok ? 'ok' : r.message; };
