@@ -185,10 +185,10 @@ describe('sptls rotate scripts', () => {
       return JSON.parse(r.out) as { current: { id: string }; keydbs: Array<{ id: string; evidence: Array<{ change: { type: string; component?: string }; state: string }> }>; phaseByHosts: string | null };
     };
     const states = (s: ReturnType<typeof status>, type: string) => s.keydbs[0]!.evidence.filter((e) => e.change.type === type).map((e) => `${e.change.component}:${e.state}`);
-    // Before anything: the new root is not issued, so no host can be judged on it.
+    // Before anything: the new root is not even issued, so no host holds it.
     const s0 = status();
     assert.equal(s0.current.id, 'phase-1-trust-new');
-    assert.ok(states(s0, 'add-trust').every((x) => x.endsWith(':unknown')));
+    assert.ok(states(s0, 'add-trust').every((x) => x.endsWith(':not-done')));
     // The workstation step issues CorpRoot-2; ORADB02's key database is rebuilt with both roots (its run.sh done).
     assert.equal(sh(['sh', 'phase-1-trust-new/sptls.sh'], join(dir, 'rotate-CorpRoot')).status, 0);
     assert.equal(sh(['sptls', 'keydb', 'rotate-CorpRoot/phase-1-trust-new.sptls', '--out', 'pki', '--only', 'ORADB02', '--native-kdb', '--force'], dir).status, 0);

@@ -12,7 +12,8 @@ export interface IssuedFingerprint {
   issuerFingerprint: string | null;
 }
 
-export type EvidenceState = 'done' | 'not-done' | 'unknown';
+/** `unknown`: key databases cannot show this kind of change; `not-collected`: they could, but the host's is not in DIR. */
+export type EvidenceState = 'done' | 'not-done' | 'not-collected' | 'unknown';
 
 export interface Evidence {
   change: Change;
@@ -39,30 +40,37 @@ export async function keyDbEvidence(analysis: Analysis, phases: readonly Phase[]
     return p;
   };
   const fp = (name: string) => issued.get(name)?.fingerprint;
-  const holds = async (component: string, name: string): Promise<Evidence['state'] | string> => {
+  const notCollected = (c: Change, component: string): Evidence => ({ change: c, state: 'not-collected', why: `no key database of ${component} was collected` });
+  /** Whether the component's key database holds the certificate issued as `name`; null when it was not collected. */
+  const holds = async (component: string, name: string): Promise<boolean | null> => {
     const want = fp(name);
-    if (!want) return `${name} is not in the issued PKI`;
     const db = await open(component);
-    if (db.kind !== 'ok') return `no key database of ${component} was collected`;
-    return db.entries.some((x) => x.certificate && norm(x.certificate.fingerprintSha256) === norm(want)) ? 'done' : 'not-done';
+    if (db.kind !== 'ok') return null;
+    return want !== undefined && db.entries.some((x) => x.certificate && norm(x.certificate.fingerprintSha256) === norm(want));
   };
   const judge = async (c: Change): Promise<Evidence> => {
-    const result = (state: EvidenceState | string, done: string, notDone: string): Evidence =>
-      state === 'done' || state === 'not-done' ? { change: c, state, why: state === 'done' ? done : notDone } : { change: c, state: 'unknown', why: state };
     switch (c.type) {
-      case 'add-trust': return result(await holds(c.component, c.name), `${c.component}'s key database holds ${c.name}`, `${c.component}'s key database does not hold ${c.name} yet`);
+      case 'add-trust': {
+        const h = await holds(c.component, c.name);
+        if (h === null) return notCollected(c, c.component);
+        // A CA that is not issued yet is held by no host either.
+        return h ? { change: c, state: 'done', why: `${c.component}'s key database holds ${c.name}` }
+          : { change: c, state: 'not-done', why: `${c.component}'s key database does not hold ${c.name} yet${fp(c.name) ? '' : ` (${c.name} is not in the issued PKI)`}` };
+      }
       case 'remove-trust': {
-        const s = await holds(c.component, c.name);
-        return result(s === 'done' ? 'not-done' : s === 'not-done' ? 'done' : s, `${c.name} is gone from ${c.component}'s key database`, `${c.component}'s key database still holds ${c.name}`);
+        if (!fp(c.name)) return { change: c, state: 'unknown', why: `${c.name} is not in the issued PKI: its fingerprint is not known` };
+        const h = await holds(c.component, c.name);
+        if (h === null) return notCollected(c, c.component);
+        return h ? { change: c, state: 'not-done', why: `${c.component}'s key database still holds ${c.name}` } : { change: c, state: 'done', why: `${c.name} is gone from ${c.component}'s key database` };
       }
       case 'reissue': {
+        const db = await open(c.component);
+        if (db.kind !== 'ok') return notCollected(c, c.component);
         const mine = issued.get(c.component);
         const issuer = fp(c.issuer);
         if (!mine || !issuer || mine.issuerFingerprint === null || norm(mine.issuerFingerprint) !== norm(issuer)) {
-          return { change: c, state: 'unknown', why: `${c.component}'s certificate under ${c.issuer} is not in the issued PKI yet` };
+          return { change: c, state: 'not-done', why: `${c.component}'s certificate under ${c.issuer} is not in the issued PKI yet` };
         }
-        const db = await open(c.component);
-        if (db.kind !== 'ok') return { change: c, state: 'unknown', why: `no key database of ${c.component} was collected` };
         const personal = db.entries.find((x) => x.kind === 'personal' && x.certificate && norm(x.certificate.fingerprintSha256) === norm(mine.fingerprint));
         return personal ? { change: c, state: 'done', why: `${c.component}'s key database holds its certificate under ${c.issuer}` } : { change: c, state: 'not-done', why: `${c.component}'s key database does not hold its certificate under ${c.issuer} yet` };
       }
@@ -75,7 +83,7 @@ export async function keyDbEvidence(analysis: Analysis, phases: readonly Phase[]
   return out;
 }
 
-/** The first phase the hosts have not finished: some change of it is not done on its host. */
+/** The first phase the hosts have not finished: a change of it is not done, or its host's key database is missing. */
 export function phaseByHosts(evidence: readonly PhaseEvidence[]): string | null {
-  return evidence.find((p) => p.evidence.some((e) => e.state === 'not-done'))?.id ?? null;
+  return evidence.find((p) => p.evidence.some((e) => e.state === 'not-done' || e.state === 'not-collected'))?.id ?? null;
 }

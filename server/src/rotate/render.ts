@@ -63,7 +63,7 @@ export function renderEvidenceText(evidence: readonly PhaseEvidence[], byHosts: 
   const lines = ['Collected key databases:'];
   for (const p of evidence) {
     const count = (s: string) => p.evidence.filter((e) => e.state === s).length;
-    lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('unknown')} not shown`);
+    lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('not-collected')} not collected, ${count('unknown')} not shown by key databases`);
     for (const e of p.evidence) if (e.state !== 'unknown') lines.push(`    ${e.state === 'done' ? 'done    ' : 'not done'} ${e.why}`);
   }
   lines.push(byHosts ? `By the hosts, the environment is in ${byHosts}.` : 'By the hosts, every change they can show is done.');
