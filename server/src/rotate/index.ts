@@ -51,7 +51,7 @@ export interface Rotation {
 
 export type RotateResult = { ok: true; rotation: Rotation } | { ok: false; message: string };
 
-export async function rotate(input: RotateInput, options: RotateOptions, _context: { progress?: (m: string) => void; signal?: AbortSignal } = {}): Promise<RotateResult> {
+export async function rotate(input: RotateInput, options: RotateOptions): Promise<RotateResult> {
   const plain: Reanalyze = (text) => analyze(text, { certificateFiles: input.files, now: options.now });
   const initial = plain(input.text);
   const first = planRotation(initial, options.target, plain);
