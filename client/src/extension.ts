@@ -6,6 +6,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { registerHandshakeCommands } from './commands/handshake.ts';
 import { registerPkiCommands } from './commands/pki.ts';
 import { registerScanCommand } from './commands/scan.ts';
+import { registerRotateCommands } from './commands/rotate.ts';
 import { registerDiagram } from './diagram/index.ts';
 import { SERVER_V8_FLAGS } from './server-flags.ts';
 
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerPkiCommands(context, output);
   registerHandshakeCommands(context, output);
   registerScanCommand(context, client, output);
+  registerRotateCommands(context, client);
 }
 
 export async function deactivate(): Promise<void> {

@@ -45,7 +45,7 @@ test('the server advertises the command with work-done progress', async () => {
   const s = startServerProcess();
   try {
     const init = await initialize(s);
-    assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['sptls.server.scanEnvironment'], workDoneProgress: true });
+    assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['sptls.server.planRotation', 'sptls.server.scanEnvironment'], workDoneProgress: true });
   } finally {
     await s.stop();
   }
