@@ -1,0 +1,65 @@
+// Where the files that matter live on a host, per platform, with the source of each location
+// (shared/reference/ibm-sp-ssl-facts.md §3, sp-config-artifacts.md §0–§4). The collect script
+// copies from these places; the importer never relies on them (it recognises files by name and
+// content), so a file found elsewhere is read the same way.
+
+export type Platform = 'linux' | 'aix' | 'windows';
+
+export interface Locations {
+  /** Directories holding BA-client / API options and dsmcert.kdb (every documented spelling). */
+  clientDirs: string[];
+  /** Per-user certificate folders, relative to each home directory (both spellings, §0.5). */
+  userCertDirs: string[];
+  /** Storage-agent directories (facts §3.3). */
+  storageAgentDirs: string[];
+  /** Operations Center Liberty server folders (facts §3.4, artifacts §4). */
+  ocDirs: string[];
+  /** Where server instance directories are looked for: each dir and its direct subfolders. */
+  serverSearchDirs: string[];
+  /** The hosts file, to resolve IP addresses in server definitions. */
+  hostsFile: string;
+}
+
+export const LOCATIONS: Record<Platform, Locations> = {
+  linux: {
+    clientDirs: ['/opt/tivoli/tsm/client/ba/bin', '/opt/tivoli/tsm/client/ba/bin64', '/opt/tivoli/tsm/client/api/bin64', '/opt/tivoli/tsm/client/api/bin'],
+    userCertDirs: ['IBM/StorageProtect/certs', 'IBM/SpectrumProtect/certs'],
+    storageAgentDirs: ['/opt/tivoli/tsm/StorageAgent/bin'],
+    ocDirs: ['/opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer'],
+    serverSearchDirs: ['/opt/tivoli/tsm/server/bin', '/home', '/tsm'],
+    hostsFile: '/etc/hosts',
+  },
+  aix: {
+    clientDirs: ['/usr/tivoli/tsm/client/ba/bin', '/usr/tivoli/tsm/client/ba/bin64', '/usr/tivoli/tsm/client/api/bin64', '/usr/tivoli/tsm/client/api/bin'],
+    userCertDirs: ['IBM/StorageProtect/certs', 'IBM/SpectrumProtect/certs'],
+    storageAgentDirs: ['/usr/tivoli/tsm/StorageAgent/bin'],
+    ocDirs: ['/opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer'],
+    serverSearchDirs: ['/usr/tivoli/tsm/server/bin', '/home', '/tsm'],
+    hostsFile: '/etc/hosts',
+  },
+  windows: {
+    clientDirs: ['C:\\Program Files\\Tivoli\\TSM\\baclient', 'C:\\Program Files\\Common Files\\Tivoli\\TSM\\api64'],
+    userCertDirs: ['IBM\\SpectrumProtect\\certs', 'IBM\\StorageProtect\\certs'],
+    storageAgentDirs: ['C:\\Program Files\\Tivoli\\TSM\\StorageAgent'],
+    ocDirs: ['C:\\Program Files\\Tivoli\\TSM\\ui\\Liberty\\usr\\servers\\guiServer'],
+    serverSearchDirs: ['C:\\Program Files\\Tivoli\\TSM'],
+    hostsFile: 'C:\\Windows\\System32\\drivers\\etc\\hosts',
+  },
+};
+
+/** Files copied from a client, storage-agent or server folder (never TSM.KDB, dsmkeydb.*, TSM.PWD, devconfig). */
+export const OPTION_FILES = ['dsm.sys', 'dsm.opt', 'dsmsta.opt', 'dsmserv.opt', 'tsmdbmgr.opt'];
+export const KEYDB_FILES = ['dsmcert.kdb', 'spclicert.kdb', 'cert.kdb'];
+/** Stashes and the OC's password file: copied only on request, they unlock the key databases. */
+export const STASH_FILES = ['dsmcert.sth', 'spclicert.sth', 'cert.sth'];
+
+/** The dsmadmc queries saved with credentials (artifacts §3, the queries IBM support collects). */
+export const DSMADMC_QUERIES: { file: string; command: string }[] = [
+  { file: 'select-server-name.csv', command: 'select SERVER_NAME from status' },
+  { file: 'query-server.csv', command: 'query server format=detailed' },
+  { file: 'query-monitorsettings.csv', command: 'query monitorsettings' },
+  { file: 'query-option-ldapurl.csv', command: 'query option ldapurl' },
+];
+
+/** Upper bound on one collected file (the importer reads nothing larger either). */
+export const MAX_COLLECTED_FILE_BYTES = 8 * 1024 * 1024;

@@ -1,0 +1,25 @@
+// Text from collected files: decoding, line splitting, and escaping for the three places a string
+// from a host can land (a .sptls string, a .sptls comment, a terminal).
+
+/** UTF-8 text of a file, or undefined when it holds NUL bytes (a binary file is never options text). */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  const text = Buffer.from(bytes).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+export const splitLines = (text: string): string[] => text.split(/\r?\n/);
+
+// C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and bidi overrides.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+
+/** A .sptls string literal (spec §2: escapes \" and \\, no raw newline). */
+export function sptlsString(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(UNSAFE, '?')}"`;
+}
+
+/** Text safe inside a `#` comment and on a terminal: one line, no control characters. */
+export function safeText(value: string): string {
+  return value.replace(UNSAFE, hex);
+}
