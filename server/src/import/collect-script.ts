@@ -30,7 +30,8 @@ function posix(platform: 'linux' | 'aix', { includeStash }: CollectScriptOptions
 # READ-ONLY: it reads IBM Storage Protect files from their documented locations and writes copies
 # under OUTDIR/<host>/ (default ./sptls-collect), keeping their paths. It changes no file on this host.
 #   sh sptls-collect.sh [OUTDIR]
-# Optional dsmadmc queries (saved as -dataonly=yes -commadelimited output under OUTDIR/<host>/dsmadmc/):
+# Optional dsmadmc queries (saved under OUTDIR/<host>/dsmadmc/ as -dataonly=yes -commadelimited output, .csv,
+# and as the labelled -dataonly=yes output, .txt):
 #   SPTLS_ADMIN_CREDENTIALSFILE=FILE (8.1.20+), or SPTLS_ADMIN_ID and SPTLS_ADMIN_PASSWORD
 #   (the password is then on dsmadmc's command line for a moment); SPTLS_ADMIN_SERVERNAME picks the stanza.
 # Never copied: TSM.KDB (node passwords), dsmkeydb.* (master key), TSM.PWD, device configuration files.
@@ -95,11 +96,14 @@ for base in ${shList(loc.serverSearchDirs)} $HOMES; do
 done
 if command -v dsmadmc >/dev/null 2>&1 && { [ -n "\${SPTLS_ADMIN_CREDENTIALSFILE:-}" ] || { [ -n "\${SPTLS_ADMIN_ID:-}" ] && [ -n "\${SPTLS_ADMIN_PASSWORD:-}" ]; }; }; then
   mkdir -p "$OUT/dsmadmc"
-  set -- -dataonly=yes -commadelimited
+  set -- -dataonly=yes
   [ -n "\${SPTLS_ADMIN_SERVERNAME:-}" ] && set -- "$@" "-servername=$SPTLS_ADMIN_SERVERNAME"
   if [ -n "\${SPTLS_ADMIN_CREDENTIALSFILE:-}" ]; then set -- "$@" "-credentialsfile=$SPTLS_ADMIN_CREDENTIALSFILE"
   else set -- "$@" "-id=$SPTLS_ADMIN_ID" "-password=$SPTLS_ADMIN_PASSWORD"; fi
-${DSMADMC_QUERIES.map((q) => `  dsmadmc "$@" ${shList([q.command])} < /dev/null > "$OUT/dsmadmc/${q.file}" 2>&1; echo "dsmadmc ${q.command} rc=$?" >> "$M"`).join('\n')}
+${DSMADMC_QUERIES.map((q) => [
+    `  dsmadmc "$@" -commadelimited ${shList([q.command])} < /dev/null > "$OUT/dsmadmc/${q.stem}.csv" 2>&1; echo "dsmadmc -commadelimited ${q.command} rc=$?" >> "$M"`,
+    `  dsmadmc "$@" ${shList([q.command])} < /dev/null > "$OUT/dsmadmc/${q.stem}.txt" 2>&1; echo "dsmadmc ${q.command} rc=$?" >> "$M"`,
+  ].join('\n')).join('\n')}
 fi
 echo "sptls-collect: wrote $OUT (list in $M)"
 `;
@@ -170,11 +174,14 @@ $haveCreds = $env:SPTLS_ADMIN_CREDENTIALSFILE -or ($env:SPTLS_ADMIN_ID -and $env
 if ((Get-Command dsmadmc -ErrorAction SilentlyContinue) -and $haveCreds) {
   $q = Join-Path $Out 'dsmadmc'
   New-Item -ItemType Directory -Path $q -Force | Out-Null
-  $a = @('-dataonly=yes', '-commadelimited')
+  $a = @('-dataonly=yes')
   if ($env:SPTLS_ADMIN_SERVERNAME) { $a += "-servername=$($env:SPTLS_ADMIN_SERVERNAME)" }
   if ($env:SPTLS_ADMIN_CREDENTIALSFILE) { $a += "-credentialsfile=$($env:SPTLS_ADMIN_CREDENTIALSFILE)" }
   else { $a += "-id=$($env:SPTLS_ADMIN_ID)"; $a += "-password=$($env:SPTLS_ADMIN_PASSWORD)" }
-${DSMADMC_QUERIES.map((q) => `  & dsmadmc @a ${psList([q.command])} 2>&1 | Out-File -LiteralPath (Join-Path $q '${q.file}') -Encoding utf8; Add-Content -LiteralPath $M "dsmadmc ${q.command} rc=$LASTEXITCODE"`).join('\n')}
+${DSMADMC_QUERIES.map((q) => [
+    `  & dsmadmc @a '-commadelimited' ${psList([q.command])} 2>&1 | Out-File -LiteralPath (Join-Path $q '${q.stem}.csv') -Encoding utf8; Add-Content -LiteralPath $M "dsmadmc -commadelimited ${q.command} rc=$LASTEXITCODE"`,
+    `  & dsmadmc @a ${psList([q.command])} 2>&1 | Out-File -LiteralPath (Join-Path $q '${q.stem}.txt') -Encoding utf8; Add-Content -LiteralPath $M "dsmadmc ${q.command} rc=$LASTEXITCODE"`,
+  ].join('\n')).join('\n')}
 }
 Write-Output "sptls-collect: wrote $Out (list in $M)"
 `;

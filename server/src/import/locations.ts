@@ -53,12 +53,16 @@ export const KEYDB_FILES = ['dsmcert.kdb', 'spclicert.kdb', 'cert.kdb'];
 /** Stashes and the OC's password file: copied only on request, they unlock the key databases. */
 export const STASH_FILES = ['dsmcert.sth', 'spclicert.sth', 'cert.sth'];
 
-/** The dsmadmc queries saved with credentials (artifacts §3, the queries IBM support collects). */
-export const DSMADMC_QUERIES: { file: string; command: string }[] = [
-  { file: 'select-server-name.csv', command: 'select SERVER_NAME from status' },
-  { file: 'query-server.csv', command: 'query server format=detailed' },
-  { file: 'query-monitorsettings.csv', command: 'query monitorsettings' },
-  { file: 'query-option-ldapurl.csv', command: 'query option ldapurl' },
+/**
+ * The dsmadmc queries saved with credentials (artifacts §3, the queries IBM support collects).
+ * Each is saved twice: `<stem>.csv` (-commadelimited) and `<stem>.txt` (the labelled form), because
+ * the comma-delimited column order is documented only for the first fields of QUERY SERVER.
+ */
+export const DSMADMC_QUERIES: { stem: string; command: string }[] = [
+  { stem: 'select-server-name', command: 'select SERVER_NAME from status' },
+  { stem: 'query-server', command: 'query server format=detailed' },
+  { stem: 'query-monitorsettings', command: 'query monitorsettings' },
+  { stem: 'query-option-ldapurl', command: 'query option ldapurl' },
 ];
 
 /** Upper bound on one collected file (the importer reads nothing larger either). */

@@ -25,8 +25,10 @@ what was copied. The script writes nothing outside OUTDIR. It never copies TSM.K
 passwords), dsmkeydb.* (the master key), TSM.PWD or device configuration files.
 
 With credentials in environment variables it also saves 'dsmadmc -dataonly=yes
--commadelimited' outputs of: select SERVER_NAME from status, query server format=detailed,
-query monitorsettings, query option ldapurl (in OUTDIR/<host>/dsmadmc/):
+-commadelimited' outputs (.csv) of: select SERVER_NAME from status, query server
+format=detailed, query monitorsettings, query option ldapurl, and the same queries in the
+labelled form (.txt), which import reads by label (the comma-delimited column order of
+QUERY MONITORSETTINGS is not documented) (in OUTDIR/<host>/dsmadmc/):
   SPTLS_ADMIN_CREDENTIALSFILE=FILE   (server 8.1.20 and later), or
   SPTLS_ADMIN_ID and SPTLS_ADMIN_PASSWORD (the password is on dsmadmc's command line while
                                      it runs); SPTLS_ADMIN_SERVERNAME picks the dsm.sys stanza
