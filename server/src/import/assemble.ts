@@ -266,7 +266,8 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
       const addr = optionOf(s.options, 'TCPSERVERADDRESS');
       const portOpt = optionOf(s.options, 'TCPPORT');
       const prior = seen.get(upper(s.name));
-      if (prior && (optionOf(prior.options, 'TCPSERVERADDRESS')?.value !== addr?.value || optionOf(prior.options, 'TCPPORT')?.value !== portOpt?.value)) {
+      const differs = (name: string, o?: OptionLine) => upper(optionOf(prior!.options, name)?.value ?? '') !== upper(o?.value ?? '');
+      if (prior && (differs('TCPSERVERADDRESS', addr) || differs('TCPPORT', portOpt))) {
         model.conflicts.push(`${safeText(sourceText(src))}: stanza ${safeText(s.name)} disagrees with ${safeText(sourceText(at(prior.r.file, prior.line)))} (address or port)`);
       }
       seen.set(upper(s.name), s);

@@ -1,6 +1,7 @@
 // Writes the import model as a .sptls topology plus one PEM file per distinct certificate. Names
 // and strings from the hosts are made safe here: identifiers are reduced to the spec's name
 // syntax (§2), strings are escaped, comments carry no control characters.
+import { X509Certificate } from 'node:crypto';
 import { KEYWORDS } from '../../../grammar/src/index.ts';
 import { certificatePem } from '../pki/x509/pem.ts';
 import { sourceText, type Fact, type ImportModel, type ImportedComponent, type Source } from './model.ts';
@@ -19,7 +20,8 @@ export interface WriteOptions {
   inputs: string[];
 }
 
-const RESERVED = new Set<string>(KEYWORDS.map((k) => k.toLowerCase()));
+// Names are case-sensitive and keywords lower-case (spec §2): `LDAP` is a name, `ldap` is not.
+const RESERVED = new Set<string>(KEYWORDS);
 const MAX_SOURCES = 3;
 
 /** A name of the spec's syntax, from any text. */
@@ -27,11 +29,12 @@ export function identifier(text: string, fallback: string): string {
   let s = text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/[.-]{2,}/g, '_').replace(/^[^A-Za-z_]+/, '').replace(/[.-]+$/, '');
   s = s.replace(/([.-])(?=[.-])/g, '_');
   if (s === '') s = fallback;
-  return RESERVED.has(s.toLowerCase()) ? `${s}_` : s;
+  return RESERVED.has(s) ? `${s}_` : s;
 }
 
 const from = (sources: Source[]): string => {
-  const uniq = [...new Set(sources.map(sourceText))];
+  const sorted = [...sources].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0));
+  const uniq = [...new Set(sorted.map(sourceText))];
   const shown = uniq.slice(0, MAX_SOURCES).map(safeText).join(', ');
   return uniq.length > MAX_SOURCES ? `${shown} and ${uniq.length - MAX_SOURCES} more` : shown;
 };
@@ -78,7 +81,9 @@ export function writeTopology(model: ImportModel, options: WriteOptions): Writte
   const cas: string[] = [];
   for (const [fp, name] of caName) {
     const cert = model.certificates.get(fp)!;
-    cas.push(`# ${safeText(cert.subjectText)}, SHA-256 ${fp}`, `ca ${name} { file ${sptlsString(exportCert(fp, name))} }`);
+    const issuer = cert.selfIssued ? undefined : issuerOf(fp, caName, model);
+    const signedBy = issuer ? ` signed-by ${caName.get(issuer)}` : '';
+    cas.push(`# ${safeText(cert.subjectText)}, SHA-256 ${fp}`, `ca ${name} { file ${sptlsString(exportCert(fp, name))}${signedBy} }`);
   }
   section('certificate authorities and trusted certificates found in the key databases', cas);
 
@@ -118,6 +123,22 @@ export function writeTopology(model: ImportModel, options: WriteOptions): Writte
 
   section('files not used', model.unrecognised.map((u) => `# ${safeText(u.file)}: ${safeText(u.reason)}`));
   return { text: out.join('\n') + '\n', files };
+}
+
+/**
+ * The declared CA that issued a CA certificate: its subject is the certificate's issuer and its key
+ * verifies the signature (a re-keyed CA keeps its name). Written as `signed-by`, so the chain is
+ * explicit whatever the reader assumes about a `ca` read from a file.
+ */
+function issuerOf(fp: string, cas: Map<string, string>, model: ImportModel): string | undefined {
+  const cert = model.certificates.get(fp)!;
+  const child = new X509Certificate(cert.der);
+  for (const candidate of cas.keys()) {
+    const c = model.certificates.get(candidate)!;
+    if (candidate === fp || c.subjectText !== cert.issuerText) continue;
+    try { if (child.verify(new X509Certificate(c.der).publicKey)) return candidate; } catch { /* a key Node cannot use: not this one */ }
+  }
+  return undefined;
 }
 
 /** Lines built from host text: never let one become two. */
