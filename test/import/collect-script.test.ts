@@ -131,7 +131,10 @@ test('--include-stash copies the stashes and bootstrap.properties, with a warnin
   const r = runScript('linux', ['--include-stash'], {});
   assert.match(r.generated.stderr, /WARNING: .*stash files/);
   assert.match(r.run.stderr, /WARNING: .*stash files/);
-  for (const p of ['home/tsminst1/tsminst1/cert.sth', 'opt/tivoli/tsm/client/ba/bin/dsmcert.sth', 'opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer/bootstrap.properties']) {
+  for (const p of [
+    'home/tsminst1/tsminst1/cert.sth', 'opt/tivoli/tsm/client/ba/bin/dsmcert.sth', 'opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer/bootstrap.properties',
+    'home/tsminst1/tsminst1/devconf.dat', 'opt/tivoli/tsm/StorageAgent/bin/devconfig.txt',
+  ]) {
     assert.ok(existsSync(join(r.col, p)), `copied ${p}`);
   }
   assert.ok(!existsSync(join(r.col, 'home/tsminst1/tsminst1/dsmkeydb.sth')), 'the master-key stash is never copied');

@@ -72,7 +72,7 @@ test('every connection: client stanzas, LAN-free, server definitions via the hos
   assert.deepEqual(conns.map(connText).sort(), [
     'AIXDB01 -> SPA1 port 1500', 'AIXDB01 -> STA1 port 1502', 'FS01 -> SPA1 port 1500', 'OC_OC01 -> SPHUB',
     'SPA1 -> SPA1_DB plain', 'SPHUB -> LDAP port 636', 'SPHUB -> SPHUB_DB plain', 'SPHUB -> SPOLD port 1500',
-    'SPOLD -> SPOLD_DB plain', 'STA1 -> SPA1', 'WIN01 -> SPOLD port 1500',
+    'SPOLD -> SPOLD_DB plain', 'STA1 -> SPA1 port 1500', 'WIN01 -> SPOLD port 1500',
   ]);
 });
 
@@ -81,6 +81,8 @@ test('each statement names its sources; conflicts, unread key databases and unkn
     if (/^\S+ -> \S+/.test(line)) assert.match(line, /  # from example-corp\/\S/, line);
     if (/^  (address|port|ssl-port|keydb|trusts|certificate|hub|spoke-of)\b/.test(line)) assert.match(line, /  # from example-corp\//, line);
   }
+  assert.match(text, /^# storage-agent STA1: name from example-corp\/sta1\/opt\/tivoli\/tsm\/StorageAgent\/bin\/devconfig\.txt:1$/m);
+  assert.ok(!/fun4me|passw0rd/.test(text + imported.stdout + imported.stderr), 'no password of the device configuration reaches the output');
   assert.match(text, /^# server SPHUB: name from example-corp\/sphub\/dsmadmc\/select-server-name\.csv:1$/m);
   assert.match(text, /^  port 1500  # from example-corp\/spa1\/home\/tsminst1\/tsminst1\/dsmserv\.opt:3$/m);
   assert.match(text, /^# conflict: example-corp\/spa1\/home\/tsminst1\/tsminst1\/dsmserv\.opt: TCPPORT is set twice \(line 3: 1500, line 6: 1600\); the first is used$/m);

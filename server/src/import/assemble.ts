@@ -142,13 +142,21 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     return here.length === 1 ? here[0] : undefined;
   }
 
-  // Server definitions: names for servers and storage agents, and server -> server connections.
+  // Server definitions (QUERY SERVER, or DEFINE SERVER lines of a device configuration file):
+  // names for servers and storage agents, and the sessions their owner opens.
   const definitions: { r: Recognised; owner: ImportedComponent; d: ServerDefinition }[] = [];
   for (const r of all('dsmadmc')) {
     if (r.artifact.output.kind !== 'query-server') continue;
     const here = onHost('server', r.file.host);
     if (here.length !== 1) { model.unknowns.push(`${safeText(r.file.display)}: server definitions from a host with ${here.length} server instances; which one they belong to is unknown`); continue; }
     for (const d of r.artifact.output.definitions) definitions.push({ r, owner: here[0]!, d });
+  }
+  for (const [r, c] of serverOf) {
+    const dev = inDir('devconfig', r.file.host, dirName(r.file.path))[0];
+    if (!dev) continue;
+    const sta = dev.artifact.facts.staName;
+    if (c.kind === 'storage-agent' && sta) { c.name = sta.name; c.nameFrom = [at(dev.file, sta.line)]; }
+    for (const d of dev.artifact.facts.servers) definitions.push({ r: dev, owner: c, d });
   }
   const port = (s: string | undefined) => (s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined);
   for (const { r, d } of definitions) {
@@ -162,15 +170,17 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     const src = at(r.file, d.line);
     const t = d.hlAddress ? target(d.hlAddress, port(d.llAddress), r.file.host, ['server', 'storage-agent']) : undefined;
     if (!t) { model.unknowns.push(`${safeText(sourceText(src))}: ${safeText(owner.name)} defines server ${safeText(d.name)} at ${safeText(d.hlAddress ?? '?')}:${safeText(d.llAddress ?? '?')}, which matches no collected server`); continue; }
-    if (t.kind !== 'server' || t === owner) continue; // a storage agent's definition names it; the agent opens the sessions
+    // A server's definition of a storage agent names it; the agent opens the sessions.
+    if (t.kind !== 'server' || t === owner) continue;
     if (upper(t.name) !== upper(d.name)) model.conflicts.push(`${safeText(sourceText(src))}: ${safeText(owner.name)} calls the server at ${safeText(d.hlAddress!)} ${safeText(d.name)}, elsewhere it is ${safeText(t.name)}`);
     const notes = d.ssl === undefined ? ['SSL= of the definition is not in the collected output; from 8.1.2 server sessions use TLS whatever it says'] : [];
     addConnection(owner, t, d.ssl !== false, port(d.llAddress), [src], notes);
   }
 
+  /** One connection per initiator, responder and protocol; a port given by one source completes another that gave none. */
   function addConnection(from: ImportedComponent, to: ImportedComponent, tls: boolean, p: number | undefined, sources: Source[], notes: string[]): void {
-    const same = model.connections.find((k) => k.from === from && k.to === to && k.port === p && k.tls === tls);
-    if (same) { same.sources.push(...sources); return; }
+    const same = model.connections.find((k) => k.from === from && k.to === to && k.tls === tls && (k.port === p || k.port === undefined || p === undefined));
+    if (same) { same.sources.push(...sources); same.port ??= p; return; }
     model.connections.push({ from, to, tls, port: p, sources, notes } satisfies ImportedConnection);
   }
 

@@ -11,8 +11,8 @@ export interface CollectScriptOptions {
 }
 
 export const STASH_WARNING =
-  'WARNING: this collection includes stash files (.sth) and bootstrap.properties: they unlock the key databases beside them. ' +
-  'Keep the collection as secret as the key databases themselves and delete it after the import.';
+  'WARNING: this collection includes stash files (.sth) and bootstrap.properties, which unlock the key databases beside them, ' +
+  'and device configuration files, which hold passwords. Keep the collection as secret as the key databases themselves and delete it after the import.';
 
 const shList = (items: string[]) => items.map((s) => `'${s.replace(/'/g, `'\\''`)}'`).join(' ');
 const psList = (items: string[]) => items.map((s) => `'${s.replace(/'/g, "''")}'`).join(', ');
@@ -34,7 +34,7 @@ function posix(platform: 'linux' | 'aix', { includeStash }: CollectScriptOptions
 # and as the labelled -dataonly=yes output, .txt):
 #   SPTLS_ADMIN_CREDENTIALSFILE=FILE (8.1.20+), or SPTLS_ADMIN_ID and SPTLS_ADMIN_PASSWORD
 #   (the password is then on dsmadmc's command line for a moment); SPTLS_ADMIN_SERVERNAME picks the stanza.
-# Never copied: TSM.KDB (node passwords), dsmkeydb.* (master key), TSM.PWD, device configuration files.
+# Never copied: TSM.KDB (node passwords), dsmkeydb.* (master key), TSM.PWD; device configuration files only with --include-stash.
 set -u
 umask 077
 R="\${SPTLS_COLLECT_ROOT:-}"
@@ -118,7 +118,7 @@ function powershell({ includeStash }: CollectScriptOptions): string {
 #   powershell -ExecutionPolicy Bypass -File sptls-collect.ps1 [OUTDIR]
 # Optional dsmadmc queries: $env:SPTLS_ADMIN_CREDENTIALSFILE (8.1.20+), or $env:SPTLS_ADMIN_ID and
 # $env:SPTLS_ADMIN_PASSWORD; $env:SPTLS_ADMIN_SERVERNAME picks the server.
-# Never copied: TSM.KDB (node passwords), dsmkeydb.* (master key), TSM.PWD, device configuration files.
+# Never copied: TSM.KDB (node passwords), dsmkeydb.* (master key), TSM.PWD; device configuration files only with --include-stash.
 param([string]$OutDir = '.\\sptls-collect')
 $ErrorActionPreference = 'Continue'
 $Root = $env:SPTLS_COLLECT_ROOT

@@ -47,11 +47,14 @@ export const LOCATIONS: Record<Platform, Locations> = {
   },
 };
 
-/** Files copied from a client, storage-agent or server folder (never TSM.KDB, dsmkeydb.*, TSM.PWD, devconfig). */
+/** Files copied from a client, storage-agent or server folder (never TSM.KDB, dsmkeydb.*, TSM.PWD). */
 export const OPTION_FILES = ['dsm.sys', 'dsm.opt', 'dsmsta.opt', 'dsmserv.opt', 'tsmdbmgr.opt'];
 export const KEYDB_FILES = ['dsmcert.kdb', 'spclicert.kdb', 'cert.kdb'];
-/** Stashes and the OC's password file: copied only on request, they unlock the key databases. */
-export const STASH_FILES = ['dsmcert.sth', 'spclicert.sth', 'cert.sth'];
+/**
+ * Copied only on request: the stashes unlock the key databases; the device configuration files
+ * (storage agent name and server definitions) also hold passwords (SET STAKEYDBPW, SERVERPASSWORD=).
+ */
+export const STASH_FILES = ['dsmcert.sth', 'spclicert.sth', 'cert.sth', 'devconf.dat', 'devconfig.txt', 'devconfig.out'];
 
 /**
  * The dsmadmc queries saved with credentials (artifacts §3, the queries IBM support collects).

@@ -3,6 +3,7 @@
 import { looksLikeKdb } from '../pki/keydb/kdb/read.ts';
 import { looksLikePkcs12 } from '../pki/keydb/pkcs12/read.ts';
 import { readCertificateFile, type CertificateFacts } from '../pki/x509/read.ts';
+import { parseDevconfig, type DevconfigFacts } from './devconfig.ts';
 import { parseDsmadmc, type DsmadmcOutput } from './dsmadmc.ts';
 import { parseGskListing, type GskListing } from './gsk-listing.ts';
 import { looksLikeHostsFile, parseHostsFile, type HostsEntry } from './hosts-file.ts';
@@ -32,6 +33,7 @@ export type Artifact =
   | { kind: 'certificates'; certificates: CertificateFacts[] }
   | { kind: 'hosts'; entries: HostsEntry[] }
   | { kind: 'dsmadmc'; output: DsmadmcOutput }
+  | { kind: 'devconfig'; facts: DevconfigFacts }
   | { kind: 'gsk-listing'; listing: GskListing }
   | { kind: 'liberty-bootstrap'; truststorePassword?: string }
   | { kind: 'manifest'; fields: Map<string, string> }
@@ -73,6 +75,10 @@ export function recognise(file: CollectedFile): Artifact {
   if (name === 'hosts') return looksLikeHostsFile(text) ? { kind: 'hosts', entries: parseHostsFile(text) } : { kind: 'unrecognised', reason: 'named hosts but its lines are not IP name' };
   if (name === 'sptls-collect.txt' && text.startsWith('sptls-collect ')) {
     return { kind: 'manifest', fields: new Map(text.split(/\r?\n/).map((l) => /^(\w+) (.*)$/.exec(l)).filter((m) => m !== null).map((m) => [m[1]!, m[2]!])) };
+  }
+  if (/devconf|devcnfg/.test(name)) {
+    const facts = parseDevconfig(text);
+    return facts ? { kind: 'devconfig', facts } : { kind: 'unrecognised', reason: 'named like a device configuration file but holds no SET STA… or DEFINE SERVER line' };
   }
   if (name === 'bootstrap.properties') {
     const m = /^\s*tsm\.truststore\.pswd\s*[=:]\s*(.*?)\s*$/m.exec(text);
