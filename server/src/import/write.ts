@@ -28,7 +28,7 @@ const MAX_SOURCES = 3;
 export function identifier(text: string, fallback: string): string {
   let s = text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/[.-]{2,}/g, '_').replace(/^[^A-Za-z_]+/, '').replace(/[.-]+$/, '');
   s = s.replace(/([.-])(?=[.-])/g, '_');
-  if (s === '') s = fallback;
+  if (!/[A-Za-z0-9]/.test(s)) s = fallback;
   return RESERVED.has(s) ? `${s}_` : s;
 }
 
