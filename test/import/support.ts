@@ -3,7 +3,7 @@
 // shared/reference/sp-config-artifacts.md); its key material is made here, into a copy, so no
 // private key is checked in. The planted mistakes are described beside each key database.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after } from 'node:test';
@@ -23,8 +23,9 @@ export function sptls(args: string[], cwd = ROOT) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function scratch(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+/** A folder removed when the test file ends; `memory` puts it on /dev/shm where there is one (many small fsyncs). */
+export function scratch(prefix: string, memory = false): string {
+  const dir = mkdtempSync(join(memory && existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), prefix));
   after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
