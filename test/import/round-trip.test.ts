@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Analysis } from '../../server/src/analysis/engine.ts';
+import type { Entity } from '../../server/src/analysis/model.ts';
 import { analyzeFile, generateEnvironment, IMPORTABLE, issueAndKeydb, layOut } from '../../scripts/import-env.ts';
 import { ROOT, scratch, sptls } from './support.ts';
 import { verdicts } from './round-trip.ts';
@@ -26,7 +27,7 @@ function roundTrip(topology: string): Trip {
 /** Imported name -> original name: same name, else same kind and address, else a Db2 by the server that uses it. */
 function nameMap(trip: Trip): (name: string) => string {
   const orig = trip.original.model.entities.filter((e) => e.isFirst);
-  const address = (e: { props: Map<string, { values: { text: string }[] }> }) => e.props.get('address')?.values[0]?.text;
+  const address = (e: Entity) => e.props.get('address')?.values[0]?.text;
   const map = new Map<string, string>();
   for (const e of trip.imported.model.entities.filter((x) => x.isFirst)) {
     const same = orig.find((o) => o.name === e.name && o.kind === e.kind) ?? orig.find((o) => o.kind === e.kind && address(o) !== undefined && address(o) === address(e));

@@ -40,8 +40,18 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     if (i % 256 === 0) options.progress?.(i, files.length);
   });
   const sibling = (host: string) => (path: string) => byPath.get(`${host}\0${path.toLowerCase()}`);
-  const all = <K extends Artifact['kind']>(kind: K) => recognised.filter((r): r is Of<K> => r.artifact.kind === kind);
-  const inDir = <K extends Artifact['kind']>(kind: K, host: string, dir: string) => all(kind).filter((r) => r.file.host === host && dirName(r.file.path) === dir);
+  // Indexes by kind, by host and kind, and by folder and kind: every lookup below is a map access.
+  const group = (key: (r: Recognised) => string) => {
+    const m = new Map<string, Recognised[]>();
+    for (const r of recognised) { const k = key(r); const list = m.get(k); if (list) list.push(r); else m.set(k, [r]); }
+    return m;
+  };
+  const byKind = group((r) => r.artifact.kind);
+  const byHost = group((r) => `${r.artifact.kind}\0${r.file.host}`);
+  const byDir = group((r) => `${r.artifact.kind}\0${r.file.host}\0${dirName(r.file.path)}`);
+  const all = <K extends Artifact['kind']>(kind: K) => (byKind.get(kind) ?? []) as Of<K>[];
+  const onHostFiles = <K extends Artifact['kind']>(kind: K, host: string) => (byHost.get(`${kind}\0${host}`) ?? []) as Of<K>[];
+  const inDir = <K extends Artifact['kind']>(kind: K, host: string, dir: string) => (byDir.get(`${kind}\0${host}\0${dir}`) ?? []) as Of<K>[];
 
   const book = new AddressBook();
   const hosts = [...new Set(files.map((f) => f.host))];
@@ -121,7 +131,11 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     }
   }
   const servers = () => model.components.filter((c) => c.kind === 'server');
-  const onHost = (kind: string, host: string) => model.components.filter((c) => c.kind === kind && c.host === host);
+  const connectionsFrom = new Map<ImportedComponent, ImportedConnection[]>();
+  // Servers and storage agents by host (clients, LDAP and Db2 are never looked up by address).
+  const responders = new Map<string, ImportedComponent[]>();
+  for (const c of model.components) responders.set(c.host, [...(responders.get(c.host) ?? []), c]);
+  const onHost = (kind: string, host: string) => (responders.get(host) ?? []).filter((c) => c.kind === kind);
 
   // Names of servers: `select SERVER_NAME from status` on a host with one instance.
   for (const r of all('dsmadmc')) {
@@ -134,7 +148,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   function target(address: string, port: number | undefined, fromHost: string, kinds: string[]): ImportedComponent | undefined {
     const host = book.hostOf(address, fromHost);
     if (host === undefined) return undefined;
-    const here = model.components.filter((c) => kinds.includes(c.kind) && c.host === host);
+    const here = (responders.get(host) ?? []).filter((c) => kinds.includes(c.kind));
     if (port !== undefined) {
       const exact = here.filter((c) => [...c.ports.values()].some((p) => p.value === port));
       if (exact.length > 0) return exact[0];
@@ -179,13 +193,18 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
 
   /** One connection per initiator, responder and protocol; a port given by one source completes another that gave none. */
   function addConnection(from: ImportedComponent, to: ImportedComponent, tls: boolean, p: number | undefined, sources: Source[], notes: string[]): void {
-    const same = model.connections.find((k) => k.from === from && k.to === to && k.tls === tls && (k.port === p || k.port === undefined || p === undefined));
+    const mine = connectionsFrom.get(from) ?? [];
+    const same = mine.find((k) => k.to === to && k.tls === tls && (k.port === p || k.port === undefined || p === undefined));
     if (same) { same.sources.push(...sources); same.port ??= p; return; }
-    model.connections.push({ from, to, tls, port: p, sources, notes } satisfies ImportedConnection);
+    const k: ImportedConnection = { from, to, tls, port: p, sources, notes };
+    model.connections.push(k);
+    connectionsFrom.set(from, [...mine, k]);
   }
 
   // Hub and spokes from QUERY MONITORSETTINGS.
-  const byName = (name: string) => servers().find((s) => upper(s.name) === upper(name));
+  const serverByName = new Map<string, ImportedComponent>();
+  for (const s of servers()) if (!serverByName.has(upper(s.name))) serverByName.set(upper(s.name), s);
+  const byName = (name: string) => serverByName.get(upper(name));
   for (const r of all('dsmadmc')) {
     if (r.artifact.output.kind !== 'monitor-settings') continue;
     const st = r.artifact.output.settings;
@@ -248,11 +267,12 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
 
   // Clients: one per host with client options; each stanza is a connection.
   const clientHosts = new Set([...all('client-system-options'), ...all('client-user-options')].map((r) => r.file.host));
+  const taken = new Set(model.components.map((c) => upper(c.name)));
   for (const host of clientHosts) clientOf(host);
 
   function clientOf(host: string): void {
-    const systems = all('client-system-options').filter((r) => r.file.host === host);
-    const users = all('client-user-options').filter((r) => r.file.host === host && optionOf(r.artifact.options, 'TCPSERVERADDRESS'));
+    const systems = onHostFiles('client-system-options', host);
+    const users = onHostFiles('client-user-options', host).filter((r) => optionOf(r.artifact.options, 'TCPSERVERADDRESS'));
     const stanzas: { r: Recognised; name: string; line: number; options: OptionLine[] }[] = [];
     for (const r of systems) for (const st of r.artifact.stanzas) stanzas.push({ r, name: st.name, line: st.line, options: st.options });
     // Windows keeps one dsm.opt per server, without stanzas.
@@ -261,13 +281,13 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     const used = stanzas.filter((s) => !dbmgr(s));
     if (used.length === 0) return;
     const node = used.map((s) => ({ s, o: optionOf(s.options, 'NODENAME') })).find((x) => x.o);
-    const taken = new Set(model.components.map((c) => upper(c.name)));
     let name = node ? node.o!.value : upper(host.split('.')[0]!);
     if (taken.has(upper(name))) name = `${name}_CLIENT`;
+    taken.add(upper(name));
     const c = newComponent('client', host, name, node ? [at(node.s.r.file, node.o!.line)] : [], node ? undefined : 'from the host name (no NODENAME in the options files)');
     c.notes.push('version: not in the collected files');
     model.components.push(c);
-    const kdbs = all('keydb').filter((k) => k.file.host === host && k.artifact.role === 'client');
+    const kdbs = onHostFiles('keydb', host).filter((k) => k.artifact.role === 'client');
     for (const k of kdbs) applyStore(c, k, readCollectedKdb(k.file, sibling(host)), false);
     if (kdbs.length === 0) c.notes.push('trusts: no dsmcert.kdb was collected from this host');
     const seen = new Map<string, (typeof stanzas)[number]>();

@@ -7,6 +7,8 @@ import { MAX_COLLECTED_FILE_BYTES } from './locations.ts';
 import type { CollectedFile } from './recognise.ts';
 
 export const MAX_FILES = 200_000;
+/** Files read at once: enough to keep a disk busy, few enough for any file-descriptor limit. */
+const READ_CONCURRENCY = 32;
 const MANIFEST = 'sptls-collect.txt';
 
 export interface ReadReport { files: CollectedFile[]; skipped: { file: string; reason: string }[] }
@@ -24,22 +26,40 @@ export async function readBounded(path: string, max: number): Promise<{ ok: true
   return { ok: true, bytes: new Uint8Array(bytes) };
 }
 
+interface Found { path: string; host: string; hostPath: string; display: string }
+
 export async function readCollections(inputs: string[], cwd: string, signal?: AbortSignal): Promise<ReadReport> {
   const report: ReadReport = { files: [], skipped: [] };
+  const found: Found[] = [];
   for (const input of inputs) {
     const abs = resolve(cwd, input);
     const st = await lstat(abs).catch(() => undefined);
     if (!st) { report.skipped.push({ file: input, reason: 'does not exist' }); continue; }
-    if (st.isDirectory()) await walk(abs, undefined, abs, input, report, signal); else {
-      await take(abs, basename(resolve(abs, '..')), `/${basename(abs)}`, input, report);
-    }
+    if (st.isDirectory()) await walk(abs, undefined, abs, input, found, report, signal);
+    else found.push({ path: abs, host: basename(resolve(abs, '..')), hostPath: `/${basename(abs)}`, display: input });
   }
+  for (const f of found.slice(MAX_FILES)) report.skipped.push({ file: f.display, reason: `more than ${MAX_FILES} files` });
+  const wanted = found.slice(0, MAX_FILES);
+  const read: (CollectedFile | undefined)[] = new Array(wanted.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < wanted.length) {
+      signal?.throwIfAborted();
+      const i = next++;
+      const f = wanted[i]!;
+      const r = await readBounded(f.path, MAX_COLLECTED_FILE_BYTES);
+      if (r.ok) read[i] = { host: f.host, path: f.hostPath, display: f.display, bytes: r.bytes };
+      else report.skipped.push({ file: f.display, reason: r.reason });
+    }
+  };
+  await Promise.all(Array.from({ length: READ_CONCURRENCY }, worker));
+  report.files = read.filter((f): f is CollectedFile => f !== undefined);
   return report;
 }
 
 interface HostRoot { root: string; host: string }
 
-async function walk(dir: string, host: HostRoot | undefined, top: string, label: string, report: ReadReport, signal?: AbortSignal): Promise<void> {
+async function walk(dir: string, host: HostRoot | undefined, top: string, label: string, found: Found[], report: ReadReport, signal?: AbortSignal): Promise<void> {
   signal?.throwIfAborted();
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   entries.sort((a, b) => a.name.localeCompare(b.name));
@@ -52,18 +72,11 @@ async function walk(dir: string, host: HostRoot | undefined, top: string, label:
     if (e.isDirectory()) {
       // Directly below a collection root, each folder is a host.
       const h = host ?? (dir === top ? { root: path, host: e.name } : undefined);
-      await walk(path, h, top, label, report, signal);
+      await walk(path, h, top, label, found, report, signal);
       continue;
     }
     if (!e.isFile()) continue;
     const owner = host ?? { root: dir, host: basename(dir) };
-    await take(path, owner.host, '/' + relative(owner.root, path).split(sep).join('/'), display, report);
+    found.push({ path, host: owner.host, hostPath: '/' + relative(owner.root, path).split(sep).join('/'), display });
   }
-}
-
-async function take(path: string, host: string, hostPath: string, display: string, report: ReadReport): Promise<void> {
-  if (report.files.length >= MAX_FILES) { report.skipped.push({ file: display, reason: `more than ${MAX_FILES} files` }); return; }
-  const r = await readBounded(path, MAX_COLLECTED_FILE_BYTES);
-  if (!r.ok) { report.skipped.push({ file: display, reason: r.reason }); return; }
-  report.files.push({ host, path: hostPath, display, bytes: r.bytes });
 }
