@@ -20,23 +20,24 @@ export interface Locations {
   hostsFile: string;
 }
 
+/**
+ * Linux and AIX differ by the product's base folder (/opt/tivoli/tsm, /usr/tivoli/tsm; facts §3.2,
+ * §3.3); the Operations Center lies in <base>/ui (artifacts §4: base = server bin path minus /server/bin).
+ */
+function unix(base: string): Locations {
+  return {
+    clientDirs: [`${base}/client/ba/bin`, `${base}/client/ba/bin64`, `${base}/client/api/bin64`, `${base}/client/api/bin`],
+    userCertDirs: ['IBM/StorageProtect/certs', 'IBM/SpectrumProtect/certs'],
+    storageAgentDirs: [`${base}/StorageAgent/bin`],
+    ocDirs: [`${base}/ui/Liberty/usr/servers/guiServer`],
+    serverSearchDirs: [`${base}/server/bin`, '/home', '/tsm'],
+    hostsFile: '/etc/hosts',
+  };
+}
+
 export const LOCATIONS: Record<Platform, Locations> = {
-  linux: {
-    clientDirs: ['/opt/tivoli/tsm/client/ba/bin', '/opt/tivoli/tsm/client/ba/bin64', '/opt/tivoli/tsm/client/api/bin64', '/opt/tivoli/tsm/client/api/bin'],
-    userCertDirs: ['IBM/StorageProtect/certs', 'IBM/SpectrumProtect/certs'],
-    storageAgentDirs: ['/opt/tivoli/tsm/StorageAgent/bin'],
-    ocDirs: ['/opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer'],
-    serverSearchDirs: ['/opt/tivoli/tsm/server/bin', '/home', '/tsm'],
-    hostsFile: '/etc/hosts',
-  },
-  aix: {
-    clientDirs: ['/usr/tivoli/tsm/client/ba/bin', '/usr/tivoli/tsm/client/ba/bin64', '/usr/tivoli/tsm/client/api/bin64', '/usr/tivoli/tsm/client/api/bin'],
-    userCertDirs: ['IBM/StorageProtect/certs', 'IBM/SpectrumProtect/certs'],
-    storageAgentDirs: ['/usr/tivoli/tsm/StorageAgent/bin'],
-    ocDirs: ['/opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer'],
-    serverSearchDirs: ['/usr/tivoli/tsm/server/bin', '/home', '/tsm'],
-    hostsFile: '/etc/hosts',
-  },
+  linux: unix('/opt/tivoli/tsm'),
+  aix: unix('/usr/tivoli/tsm'),
   windows: {
     clientDirs: ['C:\\Program Files\\Tivoli\\TSM\\baclient', 'C:\\Program Files\\Common Files\\Tivoli\\TSM\\api64'],
     userCertDirs: ['IBM\\SpectrumProtect\\certs', 'IBM\\StorageProtect\\certs'],
