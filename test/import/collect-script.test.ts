@@ -179,6 +179,13 @@ test('windows: a PowerShell script over the documented Windows folders that only
   }
 });
 
+test('sptls --help lists collect-script and import; each has its own --help', () => {
+  const top = sptls(['--help']);
+  assert.match(top.stdout, /^ {2}collect-script +print a read-only script/m);
+  assert.match(top.stdout, /^ {2}import +write a topology from collected/m);
+  for (const c of ['collect-script', 'import']) assert.match(sptls([c, '--help']).stdout, new RegExp(`^Usage: sptls ${c} `));
+});
+
 test('usage errors exit 2', () => {
   assert.equal(sptls(['collect-script']).status, 2);
   assert.equal(sptls(['collect-script', '--platform', 'solaris']).status, 2);
