@@ -2,6 +2,8 @@
 // conflicts, unknowns and unread key databases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { AddressBook } from '../../server/src/import/addresses.ts';
 import { importEnvironment } from '../../server/src/import/engine.ts';
 import type { CollectedFile } from '../../server/src/import/recognise.ts';
@@ -124,4 +126,17 @@ test('addresses: hosts files, first labels, loopback', () => {
   assert.equal(book.hostOf('10.0.0.2', 'x'), 'sp2', 'an IP through the hosts file, then the first label');
   assert.equal(book.hostOf('localhost', 'sp2'), 'sp2');
   assert.equal(book.hostOf('10.0.0.3', 'x'), undefined);
+});
+
+test("a cert.kdb in the second writer's format (KeyStore Explorer, V8 stash) is read like a native one", () => {
+  const dir = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'kdb', 'second-writer');
+  const r = run({
+    'sphub/srv/dsmserv.opt': NEW, 'sphub/dsmadmc/select-server-name.csv': 'SPHUB\n',
+    'sphub/srv/cert.kdb': readFileSync(join(dir, 'rsa.kdb')), 'sphub/srv/cert.sth': readFileSync(join(dir, 'rsa.sth')),
+  });
+  assert.deepEqual(r.model.unread, []);
+  const sphub = r.model.components.find((c) => c.name === 'SPHUB')!;
+  assert.equal(sphub.certificate?.value, 'D0:FA:27:D1:16:57:88:42:8E:16:67:EB:C5:ED:9A:40:F7:E9:34:DE:24:4F:CC:E5:DB:C6:67:4E:D9:C3:0B:CC');
+  assert.deepEqual(r.decls.get('SPHUB')!.props.filter((p) => p.startsWith('trusts')), ['trusts Example_Corp_Root_CA', 'trusts Example_Corp_Issuing_CA_1']);
+  assert.deepEqual(r.decls.get('Example_Corp_Issuing_CA_1')!.props, ['file "certs/Example_Corp_Issuing_CA_1.pem" signed-by Example_Corp_Root_CA']);
 });
