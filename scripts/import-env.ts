@@ -1,8 +1,8 @@
 // A topology's hosts as `sptls import` would find them, for the round-trip test and `npm run bench`:
 // `sptls issue` + `sptls keydb --native-kdb`, then each component's files laid out as one host folder
 // of a collection (option lines, key databases, stashes, truststores), plus what an administrator's
-// hosts also hold and keydb does not write: NODENAME, ENABLELANFREE/LANFREETCPPORT/LANFREESSL,
-// LDAPURL, server definitions, monitor settings, the storage agent's device configuration.
+// hosts also hold and keydb does not write: NODENAME, LDAPURL, server definitions, monitor
+// settings, the storage agent's SERVERNAME and device configuration.
 // generateEnvironment(n) writes a topology of n clients with a few planted mistakes.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -75,13 +75,7 @@ export function layOut(topology: string, pki: string, collection: string): void 
       copy(e, 'cert.kdb', `${h}/${STA_DIR}/cert.kdb`);
       copy(e, 'cert.sth', `${h}/${STA_DIR}/cert.sth`);
     } else if (e.kind === 'client') {
-      const staPort = new Map(entities.filter((s) => s.kind === 'storage-agent').map((s) => [prop(s, 'address'), prop(s, 'port')]));
-      const sys = readFileSync(keydb(e, 'dsm.sys.txt'), 'utf8').split('\n').flatMap((line) => {
-        if (/^SERVERNAME /.test(line)) return [line, `   NODENAME ${e.name}`];
-        const lan = /^\s+LANFREETCPSERVERADDRESS (\S+)$/.exec(line);
-        if (lan) return ['   ENABLELANFREE YES', line, `   LANFREETCPPORT ${staPort.get(lan[1]) ?? 1500}`, '   LANFREESSL YES'];
-        return [line];
-      });
+      const sys = readFileSync(keydb(e, 'dsm.sys.txt'), 'utf8').split('\n').flatMap((line) => (/^SERVERNAME /.test(line) ? [line, `   NODENAME ${e.name}`] : [line]));
       put(collection, `${h}/${CLIENT_DIR}/dsm.sys`, sys.join('\n'));
       copy(e, 'dsmcert.kdb', `${h}/${CLIENT_DIR}/dsmcert.kdb`);
       copy(e, 'dsmcert.sth', `${h}/${CLIENT_DIR}/dsmcert.sth`);
