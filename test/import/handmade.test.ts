@@ -78,12 +78,13 @@ test('every connection: client stanzas, LAN-free, server definitions via the hos
 
 test('each statement names its sources; conflicts, unread key databases and unknowns are comments', () => {
   for (const line of text.split('\n')) {
-    if (/^\S+ -> \S+/.test(line)) assert.match(line, /  # from example-corp\/\S/, line);
+    if (/^\S+ -> \S+/.test(line) || /^ca /.test(line)) assert.match(line, /  # from example-corp\/\S/, line);
     if (/^  (address|port|ssl-port|keydb|trusts|certificate|hub|spoke-of)\b/.test(line)) assert.match(line, /  # from example-corp\//, line);
   }
   assert.match(text, /^# storage-agent STA1: name from example-corp\/sta1\/opt\/tivoli\/tsm\/StorageAgent\/bin\/devconfig\.txt:1$/m);
   assert.ok(!/fun4me|passw0rd/.test(text + imported.stdout + imported.stderr), 'no password of the device configuration reaches the output');
   assert.match(text, /^# server SPHUB: name from example-corp\/sphub\/dsmadmc\/select-server-name\.csv:1$/m);
+  assert.match(text, /^ca Example_Corp_Root_CA \{ file "certs\/Example_Corp_Root_CA\.pem" \}  # from example-corp\/aixdb01\/usr\/tivoli\/tsm\/client\/ba\/bin64\/dsmcert\.kdb, example-corp\/oc01\/.*gui-truststore\.p12, example-corp\/spa1\/.*cert\.kdb and 2 more$/m);
   assert.match(text, /^  port 1500  # from example-corp\/spa1\/home\/tsminst1\/tsminst1\/dsmserv\.opt:3$/m);
   assert.match(text, /^# conflict: example-corp\/spa1\/home\/tsminst1\/tsminst1\/dsmserv\.opt: TCPPORT is set twice \(line 3: 1500, line 6: 1600\); the first is used$/m);
   assert.match(text, /^# unread: example-corp\/spold\/home\/tsminst1\/tsminst1\/cert\.kdb: not read, its stash cert\.sth was not collected; to read it: collect cert\.sth beside it/m);

@@ -28,7 +28,7 @@ export interface AssembleOptions {
 }
 
 export function assemble(files: CollectedFile[], options: AssembleOptions = {}): ImportModel {
-  const model: ImportModel = { components: [], connections: [], certificates: new Map(), conflicts: [], unread: [], unknowns: [], unrecognised: [], filesRead: files.length };
+  const model: ImportModel = { components: [], connections: [], certificates: new Map(), certificateSources: new Map(), conflicts: [], unread: [], unknowns: [], unrecognised: [], filesRead: files.length };
   const recognised: Recognised[] = [];
   const byPath = new Map<string, CollectedFile>();
   files.forEach((file, i) => {
@@ -61,7 +61,13 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   for (const h of all('hosts')) book.addHostsFile(h.artifact.entries);
   const addressOf = (host: string) => fqdn.get(host) ?? host;
 
-  const certificate = (c: CertificateFacts): string => { model.certificates.set(c.fingerprintSha256, c); return c.fingerprintSha256; };
+  const certificate = (c: CertificateFacts, from: Source): string => {
+    const fp = c.fingerprintSha256;
+    model.certificates.set(fp, c);
+    const seen = model.certificateSources.get(fp) ?? [];
+    if (!seen.some((s) => s.file === from.file)) model.certificateSources.set(fp, [...seen, from]);
+    return fp;
+  };
   const unread = (r: Recognised, read: Extract<KeyStoreRead, { ok: false }>) =>
     model.unread.push(`${safeText(r.file.display)}: not read, ${safeText(read.reason)}; to read it: ${read.unlock}`);
 
@@ -75,12 +81,12 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     }
     const personal = read.entries.filter((e) => e.kind === 'personal');
     if (presents && personal.length > 0 && !c.certificate) {
-      c.certificate = { value: certificate(personal[0]!.certificate), from: [at(store.file)] };
+      c.certificate = { value: certificate(personal[0]!.certificate, at(store.file)), from: [at(store.file)] };
       if (personal.length > 1) c.notes.push(`${store.file.display} holds ${personal.length} personal certificates; the first is written (the default one cannot be told from the file)`);
     }
     for (const e of read.entries) {
       if (e.kind !== 'trusted') continue;
-      const fp = certificate(e.certificate);
+      const fp = certificate(e.certificate, at(store.file));
       if (!c.trusts.some((t) => t.value === fp)) c.trusts.push({ value: fp, from: [at(store.file)] });
     }
   }
@@ -124,7 +130,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
       if (!c.certificate) {
         // cert256.arm is the server's default certificate export (facts S-DOC6); read by content.
         const arm = inDir('certificates', r.file.host, dir).find((a) => baseName(a.file.path).toLowerCase() === 'cert256.arm');
-        if (arm) c.certificate = { value: certificate(arm.artifact.certificates[0]!), from: [at(arm.file)], note: 'the exported certificate; the key database was not read' };
+        if (arm) c.certificate = { value: certificate(arm.artifact.certificates[0]!, at(arm.file)), from: [at(arm.file)], note: 'the exported certificate; the key database was not read' };
       }
       serverOf.set(r, c);
       model.components.push(c);
@@ -348,11 +354,11 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   const loose = all('certificates').flatMap((r) => r.artifact.certificates.slice(0, 1).map((cert) => ({ r, cert })));
   for (const dir of model.components.filter((c) => c.kind === 'ldap')) {
     const hit = loose.find(({ cert }) => !cert.isCA && (cert.sans.dns.some((d) => d.toLowerCase() === dir.host) || cert.subject.some((a) => a.type === 'CN' && a.value.toLowerCase() === dir.host)));
-    if (hit) dir.certificate = { value: certificate(hit.cert), from: [at(hit.r.file)] };
+    if (hit) dir.certificate = { value: certificate(hit.cert, at(hit.r.file)), from: [at(hit.r.file)] };
     else dir.notes.push(`certificate: not collected (put the directory's certificate, e.g. ${dir.host}.arm, in the collection)`);
   }
   // Every certificate the collection holds is exported, so CAs in loose files can complete chains.
-  for (const { cert } of loose) if (cert.isCA) certificate(cert);
+  for (const { r, cert } of loose) if (cert.isCA) certificate(cert, at(r.file));
 
   for (const r of all('gsk-listing')) {
     model.unknowns.push(`${safeText(r.file.display)}: a gsk8capicmd ${r.artifact.listing.kind === 'list' ? '-cert -list' : '-cert -details'} listing of ${r.artifact.listing.entries.length} entries; labels are not trust, collect the key database and its stash`);

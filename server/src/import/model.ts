@@ -44,6 +44,8 @@ export interface ImportModel {
   components: ImportedComponent[];
   connections: ImportedConnection[];
   certificates: Map<string, CertificateFacts>;
+  /** The files each certificate was found in. */
+  certificateSources: Map<string, Source[]>;
   /** Findings for the head of the file and the terminal: conflicts, unread key databases, unused files. */
   conflicts: string[];
   unread: string[];

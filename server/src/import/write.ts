@@ -83,7 +83,7 @@ export function writeTopology(model: ImportModel, options: WriteOptions): Writte
     const cert = model.certificates.get(fp)!;
     const issuer = cert.selfIssued ? undefined : issuerOf(fp, caName, model);
     const signedBy = issuer ? ` signed-by ${caName.get(issuer)}` : '';
-    cas.push(`# ${safeText(cert.subjectText)}, SHA-256 ${fp}`, `ca ${name} { file ${sptlsString(exportCert(fp, name))}${signedBy} }`);
+    cas.push(`# ${safeText(cert.subjectText)}, SHA-256 ${fp}`, `ca ${name} { file ${sptlsString(exportCert(fp, name))}${signedBy} }  # from ${from(model.certificateSources.get(fp) ?? [])}`);
   }
   section('certificate authorities and trusted certificates found in the key databases', cas);
 
