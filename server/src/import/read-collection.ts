@@ -75,7 +75,7 @@ async function walk(dir: string, host: HostRoot | undefined, top: string, label:
       await walk(path, h, top, label, found, report, signal);
       continue;
     }
-    if (!e.isFile()) continue;
+    if (!e.isFile()) { report.skipped.push({ file: display, reason: 'not a regular file' }); continue; }
     const owner = host ?? { root: dir, host: basename(dir) };
     found.push({ path, host: owner.host, hostPath: '/' + relative(owner.root, path).split(sep).join('/'), display });
   }
