@@ -101,7 +101,12 @@ test('unread key databases say what would unlock them', async () => {
   const r = run({
     'a/srv/dsmserv.opt': NEW, 'a/srv/cert.kdb': writeKdb([{ label: 'R', certificate: der }], 'right'), 'a/srv/cert.sth': writeStashV1('wrong'),
     'oc/gui/gui-truststore.p12': writeJavaTruststore([{ alias: 'r', certificate: der }], 'pw', { iterations: 16 }),
+    'z/lonely/cert.kdb': writeKdb([{ label: 'R', certificate: der }], 'pw'), 'z/lonely/other.kdb': writeKdb([{ label: 'R', certificate: der }], 'pw'),
   });
+  assert.deepEqual(r.model.unrecognised.map((u) => u.file + ': ' + u.reason), [
+    'z/lonely/cert.kdb: a cert.kdb with no dsmserv.opt or dsmsta.opt beside it: no component to give it to',
+    'z/lonely/other.kdb: a key database under a name the product does not use (cert.kdb, dsmcert.kdb, spclicert.kdb)',
+  ]);
   const unread = r.model.unread.join('\n');
   assert.match(unread, /a\/srv\/cert\.kdb: not read, .*; to read it: collect the cert\.sth that belongs to this key database/);
   assert.match(unread, /oc\/gui\/gui-truststore\.p12: not read, no password was collected for it; to read it: collect bootstrap\.properties \(tsm\.truststore\.pswd\)/);

@@ -91,6 +91,7 @@ test('each statement names its sources; conflicts, unread key databases and unkn
   assert.match(text, /^# unknown: example-corp\/oc01\/gsk-list\.txt: a gsk8capicmd -cert -list listing of 1 entries; labels are not trust/m);
   assert.match(text, /^# example-corp\/fs01\/etc\/adsm\/TSM\.KDB: TSM\.KDB, the client password store .* left alone$/m);
   assert.match(text, /^  # version: not in the collected files$/m);
+  assert.match(text, /^# example-corp\/win01\/C\/ProgramData\/Tivoli\/TSM\/baclient\/Nodes\/WIN01\/spclicert\.kdb: spclicert\.kdb, the client's own certificate/m);
   assert.match(imported.stderr, /conflict: .*TCPPORT is set twice/);
   assert.match(imported.stderr, /unread: .*cert\.kdb: not read/);
 });

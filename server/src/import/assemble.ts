@@ -72,7 +72,9 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     model.unread.push(`${safeText(r.file.display)}: not read, ${safeText(read.reason)}; to read it: ${read.unlock}`);
 
   /** Applies a key database to a component: its presented certificate and what it trusts. */
+  const usedStores = new Set<Recognised>();
   function applyStore(c: ImportedComponent, store: Recognised, read: KeyStoreRead, presents: boolean): void {
+    usedStores.add(store);
     c.keydb = { value: store.file.path, from: [at(store.file)] };
     if (!read.ok) {
       unread(store, read);
@@ -363,6 +365,13 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   for (const r of all('gsk-listing')) {
     model.unknowns.push(`${safeText(r.file.display)}: a gsk8capicmd ${r.artifact.listing.kind === 'list' ? '-cert -list' : '-cert -details'} listing of ${r.artifact.listing.entries.length} entries; labels are not trust, collect the key database and its stash`);
   }
+  const unusedStore: Record<string, string> = {
+    server: 'a cert.kdb with no dsmserv.opt or dsmsta.opt beside it: no component to give it to',
+    client: 'a dsmcert.kdb on a host without client options (dsm.sys, dsm.opt): no client to give it to',
+    'client-node': "spclicert.kdb, the client's own certificate (Windows, per node): a client presents no certificate in the topology",
+    other: 'a key database under a name the product does not use (cert.kdb, dsmcert.kdb, spclicert.kdb)',
+  };
+  for (const r of all('keydb')) if (!usedStores.has(r)) model.unrecognised.push({ file: r.file.display, reason: unusedStore[r.artifact.role]! });
   for (const r of all('password-store')) model.unrecognised.push({ file: r.file.display, reason: 'TSM.KDB, the client password store (PASSWORDACCESS GENERATE): not a TLS key database, left alone' });
   options.progress?.(files.length, files.length);
   return model;

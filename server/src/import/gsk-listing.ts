@@ -1,6 +1,6 @@
-// `gsk8capicmd_64 -cert -list` and `-cert -details` outputs (artifacts §6). A listing shows labels
-// and marks only: the importer reports it, but trust is taken from certificate content, and a
-// -details listing is matched to certificates by its fingerprint, never by its label.
+// `gsk8capicmd_64 -cert -list` and `-cert -details` outputs (artifacts §6). A listing is text about
+// a key database, not the database: the importer reports it and asks for the database itself,
+// since trust is taken from certificate content, never from labels.
 
 export interface ListedEntry { label: string; kind: 'personal' | 'trusted' | 'secret-key'; isDefault: boolean; line: number }
 export interface DetailedEntry { label: string; subject?: string; issuer?: string; sha256?: string; trusted?: boolean; line: number }
