@@ -48,6 +48,18 @@ test('SSL NO makes a client session plain only toward a server below 8.1.2', () 
   assert.deepEqual(r.decls.get('OLD')!.props.filter((p) => p.startsWith('version')), ['version 8.1.1']);
 });
 
+test('SSL=NO of a server definition is plain only where one end is below 8.1.2', () => {
+  const def = (name: string, ssl: string) => `Server Name: ${name}\nHigh-level Address: ${name.toLowerCase()}.example.com\nLow-level Address: 1500\nSSL: ${ssl}\n`;
+  const r = run({
+    'a/srv/dsmserv.opt': NEW, 'a/dsmadmc/select-server-name.csv': 'A\n', 'a/dsmadmc/query-server.txt': [def('OLD', 'No'), def('NEW', 'No'), def('NEW2', 'Yes')].join(''),
+    'old/srv/dsmserv.opt': OLD, 'new/srv/dsmserv.opt': NEW, 'new2/srv/dsmserv.opt': NEW,
+  });
+  assert.deepEqual(conn(r, 'A', 'OLD'), { from: 'A', to: 'OLD', tls: false, port: 1500 });
+  assert.deepEqual(conn(r, 'A', 'NEW'), { from: 'A', to: 'NEW', tls: true, port: 1500 });
+  assert.deepEqual(conn(r, 'A', 'NEW2'), { from: 'A', to: 'NEW2', tls: true, port: 1500 });
+  assert.match(r.text, /^# SSL=NO: from 8\.1\.2 the server uses TLS for this session anyway/m);
+});
+
 test('LAN-free: LANFREESSL NO is plain, no LANFREESSL is TLS with a comment; the default address is the own host', () => {
   const r = run({
     'sp/srv/dsmserv.opt': NEW, 'sta/sta/dsmsta.opt': 'SERVERNAME SP\nTCPPORT 1502\n', 'sp/dsmadmc/select-server-name.csv': 'SP\n',

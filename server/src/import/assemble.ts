@@ -195,8 +195,12 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     // A server's definition of a storage agent names it; the agent opens the sessions.
     if (t.kind !== 'server' || t === owner) continue;
     if (upper(t.name) !== upper(d.name)) model.conflicts.push(`${safeText(sourceText(src))}: ${safeText(owner.name)} calls the server at ${safeText(d.hlAddress!)} ${safeText(d.name)}, elsewhere it is ${safeText(t.name)}`);
-    const notes = d.ssl === undefined ? ['SSL= of the definition is not in the collected output; from 8.1.2 server sessions use TLS whatever it says'] : [];
-    addConnection(owner, t, d.ssl !== false, port(d.llAddress), [src], notes);
+    // From 8.1.2 "SSL is now used … even if you specify SSL=NO" (facts §4.3): SSL=NO means a plain
+    // session only where one end is below 8.1.2.
+    const old = owner.version?.value === BELOW_812 || t.version?.value === BELOW_812;
+    const notes = d.ssl === undefined ? ['SSL= of the definition is not in the collected output; from 8.1.2 server sessions use TLS whatever it says']
+      : d.ssl === false && !old ? ['SSL=NO: from 8.1.2 the server uses TLS for this session anyway (facts §4.3)'] : [];
+    addConnection(owner, t, !(d.ssl === false && old), port(d.llAddress), [src], notes);
   }
 
   /** One connection per initiator, responder and protocol; a port given by one source completes another that gave none. */
