@@ -10,6 +10,7 @@ import { parseDsmadmc } from '../../server/src/import/dsmadmc.ts';
 import { parseGskListing } from '../../server/src/import/gsk-listing.ts';
 import { parseHostsFile } from '../../server/src/import/hosts-file.ts';
 import { canonicalOption, parseOptionLines, parseStanzas } from '../../server/src/import/options-file.ts';
+import { decodeText } from '../../server/src/import/text.ts';
 import { identifier } from '../../server/src/import/write.ts';
 import { put, scratch, sptls } from './support.ts';
 
@@ -59,6 +60,8 @@ test('QUERY SERVER: the standard table, the detailed form and the comma-delimite
     { name: 'SERVER_B', hlAddress: '9.115.45.24', llAddress: '1500', line: 7 },
     { name: 'ASTRO', hlAddress: '9.115.32.21', llAddress: '1500', line: 8 },
   ] });
+  const banner = ['IBM Storage Protect', 'Command Line Administrative Interface - Version 8, Release 1, Level 22.0', '', 'ANS8000I Server command: \'q server\'', '', table, '', 'ANS8002I Highest return code was 0.'].join('\n');
+  assert.equal((parseDsmadmc('q.txt', banner) as { definitions: unknown[] }).definitions.length, 3, 'the table after a banner, without the message lines');
   const detailed = 'Server Name: SERVER_A\nComm. Method: TCPIP\nTransfer Method: TCPIP\nHigh-level Address: 9.115.4.15\nLow-level Address: 1500\nDescription:\nAllow Replacement: No\nNode Name:\nSSL: No\n';
   assert.deepEqual(parseDsmadmc('anything.txt', detailed), { kind: 'query-server', definitions: [{ name: 'SERVER_A', hlAddress: '9.115.4.15', llAddress: '1500', ssl: false, line: 1 }] });
   assert.deepEqual(parseDsmadmc('query-server.csv', 'SERVER_A,TCPIP,TCPIP,9.115.4.15,1500,,No,,07/09/2013 09:00:00\n'), {
@@ -82,6 +85,7 @@ test('QUERY MONITORSETTINGS, QUERY OPTION LDAPURL and select SERVER_NAME', () =>
   assert.deepEqual(parseDsmadmc('query-option-ldapurl.csv', 'LDAP URL,ldaps://krypton.ibm.com/ou=x\n'), { kind: 'ldapurl', urls: [{ url: 'ldaps://krypton.ibm.com/ou=x', line: 1 }] });
   assert.deepEqual(parseDsmadmc('select-server-name.csv', 'SP1\n'), { kind: 'server-name', name: 'SP1', line: 1 });
   assert.equal(parseDsmadmc('select-server-name.csv', 'ANS1017E Session rejected: TCP/IP connection failure.\n'), undefined);
+  assert.deepEqual(parseDsmadmc('select-server-name.txt', 'ANS8000I Server command: \'select SERVER_NAME from status\'\n\nSERVER_NAME\n------------------\nSP1\n\nANS8002I Highest return code was 0.\n'), { kind: 'server-name', name: 'SP1', line: 5 });
 });
 
 test('gsk8capicmd listings: -list marks and quoted labels, -details fingerprints', () => {
@@ -95,6 +99,15 @@ test('gsk8capicmd listings: -list marks and quoted labels, -details fingerprints
   const details = 'Label : app1\nKey Size : 2048\nVersion : X509 V1\nSerial : 00a5f7ac503bb6d22f\nIssuer : CN=app1\nSubject : CN=app1\nNot Before : 26 July 2021 16:29:37 GMT+01:00\n\nFingerprint : SHA256 :\n    30 F4 BD 1F\n    AA BB\nTrust Status : Enabled\n';
   assert.deepEqual(parseGskListing(details), { kind: 'details', entries: [{ label: 'app1', issuer: 'CN=app1', subject: 'CN=app1', sha256: '30:F4:BD:1F:AA:BB', trusted: true, line: 1 }] });
   assert.equal(parseGskListing('COMMMETHOD TCPIP\n'), undefined);
+});
+
+test('options files written as UTF-16 by Windows tools are read', () => {
+  const text = 'NODENAME WIN01\r\nTCPSERVERADDRESS sp1.example.com\r\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  for (const bytes of [le, be]) assert.equal(decodeText(bytes), text);
+  assert.equal(decodeText(Buffer.from([0x41, 0x00, 0x42])), undefined, 'NUL bytes without a byte-order mark: binary');
+  assert.equal(decodeText(Buffer.from('\ufeffTCPPORT 1500\n')), 'TCPPORT 1500\n');
 });
 
 test('hosts files and device configuration files', () => {

@@ -65,13 +65,14 @@ export function parseDsmadmc(fileName: string, text: string): DsmadmcOutput | un
     return { kind: 'query-server', definitions };
   }
 
-  // Standard table: a dash rule line under a header that starts with "Server"; rows after it.
-  const rule = lines.findIndex((l) => /^-{3,}(\s+-{3,})+\s*$/.test(l));
-  if (rule > 0 && /^\s*Server\s+Comm\./.test(lines[0] ?? '')) {
+  // Standard table: a header line "Server  Comm. …" (after any banner), then a dash rule; rows after it.
+  const header = lines.findIndex((l) => /^\s*Server\s+Comm\./.test(l));
+  const rule = header < 0 ? -1 : lines.findIndex((l, i) => i > header && /^-{3,}(\s+-{3,})+\s*$/.test(l));
+  if (rule > 0) {
     const definitions: ServerDefinition[] = [];
     for (let i = rule + 1; i < lines.length; i++) {
       const cols = lines[i]!.trim().split(/\s+/);
-      if (cols.length < 4) continue;
+      if (cols.length < 4 || /^AN[RS]\d{4}[A-Z]/.test(cols[0]!)) continue;
       definitions.push({ name: cols[0]!, hlAddress: cols[2], llAddress: cols[3], line: i + 1 });
     }
     return { kind: 'query-server', definitions };
@@ -84,7 +85,8 @@ export function parseDsmadmc(fileName: string, text: string): DsmadmcOutput | un
   });
   if (ldap.length > 0) return { kind: 'ldapurl', urls: ldap };
 
-  const rows = lines.map((l, i) => ({ l: l.trim(), line: i + 1 })).filter((r) => r.l !== '' && !/^AN[RS]\d{4}[A-Z]/.test(r.l));
+  // Message lines (ANS8000I Server command: …) and a column header with its rule are not data.
+  const rows = lines.map((l, i) => ({ l: l.trim(), line: i + 1 })).filter((r) => r.l !== '' && !/^AN[RS]\d{4}[A-Z]/.test(r.l) && !/^-+$/.test(r.l) && !/^SERVER_NAME$/i.test(r.l));
   if (isNamedFile(fileName, 'select-server-name')) {
     const row = rows[0];
     const m = row && /^(?:SERVER_NAME\s*:\s*)?"?([A-Za-z0-9_.-]+)"?$/i.exec(row.l);

@@ -1,10 +1,16 @@
 // Text from collected files: decoding, line splitting, and escaping for the three places a string
 // from a host can land (a .sptls string, a .sptls comment, a terminal).
 
-/** UTF-8 text of a file, or undefined when it holds NUL bytes (a binary file is never options text). */
+/**
+ * The text of a file: UTF-16 when it starts with a UTF-16 byte-order mark (what Windows tools
+ * often write), else UTF-8; undefined when it holds NUL bytes (a binary file is never options text).
+ */
 export function decodeText(bytes: Uint8Array): string | undefined {
-  if (bytes.includes(0)) return undefined;
-  const text = Buffer.from(bytes).toString('utf8');
+  const b = Buffer.from(bytes);
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString('utf16le');
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return Buffer.from(b.subarray(2)).swap16().toString('utf16le');
+  if (b.includes(0)) return undefined;
+  const text = b.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
