@@ -56,7 +56,7 @@ test('trusts come from certificate content, never from labels', () => {
   assert.deepEqual(props('FS01'), ['keydb "/opt/tivoli/tsm/client/ba/bin/dsmcert.kdb"', 'trusts Example_Corp_Issuing_CA_1']);
   assert.deepEqual(props('AIXDB01'), ['keydb "/usr/tivoli/tsm/client/ba/bin64/dsmcert.kdb"', 'trusts Example_Corp_Root_CA']);
   // WIN01's entry is labelled "SP1"; it holds SPOLD's certificate.
-  assert.deepEqual(props('WIN01'), ['keydb "/C/Program Files/Tivoli/TSM/baclient/dsmcert.kdb"', 'trusts SPOLD']);
+  assert.deepEqual(props('WIN01'), ['keydb "C:\\\\Program Files\\\\Tivoli\\\\TSM\\\\baclient\\\\dsmcert.kdb"', 'trusts SPOLD']);
 });
 
 test('every certificate exported once as PEM, byte for byte what the key databases hold', () => {

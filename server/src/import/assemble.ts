@@ -60,6 +60,12 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   for (const h of hosts) book.addHost(h, fqdn.has(h) ? [fqdn.get(h)!] : []);
   for (const h of all('hosts')) book.addHostsFile(h.artifact.entries);
   const addressOf = (host: string) => fqdn.get(host) ?? host;
+  // The collect script keeps a Windows path as C/Program Files/…: give it back its drive and backslashes.
+  const windows = new Set(all('manifest').filter((m) => m.artifact.fields.get('platform') === 'windows').map((m) => m.file.host));
+  const hostPathOf = (host: string, path: string) => {
+    const drive = /^\/([A-Za-z])(\/.*)?$/.exec(path);
+    return windows.has(host) && drive ? `${drive[1]!.toUpperCase()}:${(drive[2] ?? '/').replace(/\//g, '\\')}` : path;
+  };
 
   const certificate = (c: CertificateFacts, from: Source): string => {
     const fp = c.fingerprintSha256;
@@ -75,7 +81,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   const usedStores = new Set<Recognised>();
   function applyStore(c: ImportedComponent, store: Recognised, read: KeyStoreRead, presents: boolean): void {
     usedStores.add(store);
-    c.keydb = { value: store.file.path, from: [at(store.file)] };
+    c.keydb = { value: hostPathOf(store.file.host, store.file.path), from: [at(store.file)] };
     if (!read.ok) {
       unread(store, read);
       c.notes.push(`trusts: unknown, ${store.file.display} was not read (${read.reason})`);
@@ -128,7 +134,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
       const dir = dirName(r.file.path);
       const kdb = inDir('keydb', r.file.host, dir).find((k) => k.artifact.role === 'server');
       if (kdb) applyStore(c, kdb, readCollectedKdb(kdb.file, sibling(r.file.host)), true);
-      else c.notes.push(`key database: no cert.kdb was collected from ${dir}`);
+      else c.notes.push(`key database: no cert.kdb was collected from ${hostPathOf(r.file.host, dir)}`);
       if (!c.certificate) {
         // cert256.arm is the server's default certificate export (facts S-DOC6); read by content.
         const arm = inDir('certificates', r.file.host, dir).find((a) => baseName(a.file.path).toLowerCase() === 'cert256.arm');
@@ -143,12 +149,12 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   // Servers and storage agents by host (clients, LDAP and Db2 are never looked up by address).
   const responders = new Map<string, ImportedComponent[]>();
   for (const c of model.components) responders.set(c.host, [...(responders.get(c.host) ?? []), c]);
-  const onHost = (kind: string, host: string) => (responders.get(host) ?? []).filter((c) => c.kind === kind);
+  const componentsOn = (kind: string, host: string) => (responders.get(host) ?? []).filter((c) => c.kind === kind);
 
   // Names of servers: `select SERVER_NAME from status` on a host with one instance.
   for (const r of all('dsmadmc')) {
     if (r.artifact.output.kind !== 'server-name') continue;
-    const here = onHost('server', r.file.host);
+    const here = componentsOn('server', r.file.host);
     if (here.length === 1 && here[0]!.name === '') { here[0]!.name = r.artifact.output.name; here[0]!.nameFrom = [at(r.file, r.artifact.output.line)]; }
   }
 
@@ -169,7 +175,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   const definitions: { r: Recognised; owner: ImportedComponent; d: ServerDefinition }[] = [];
   for (const r of all('dsmadmc')) {
     if (r.artifact.output.kind !== 'query-server') continue;
-    const here = onHost('server', r.file.host);
+    const here = componentsOn('server', r.file.host);
     if (here.length !== 1) { model.unknowns.push(`${safeText(r.file.display)}: server definitions from a host with ${here.length} server instances; which one they belong to is unknown`); continue; }
     for (const d of r.artifact.output.definitions) definitions.push({ r, owner: here[0]!, d });
   }
@@ -220,7 +226,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   for (const r of all('dsmadmc')) {
     if (r.artifact.output.kind !== 'monitor-settings') continue;
     const st = r.artifact.output.settings;
-    const here = onHost('server', r.file.host);
+    const here = componentsOn('server', r.file.host);
     if (!st.monitorOn || !st.group || here.length !== 1) continue;
     const hub = here[0]!;
     hub.hub = { value: true, from: [at(r.file, st.line)] };
@@ -251,7 +257,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
   }
   const runtimeLdap = all('dsmadmc').filter((r) => r.artifact.output.kind === 'ldapurl');
   for (const r of runtimeLdap) {
-    const here = onHost('server', r.file.host);
+    const here = componentsOn('server', r.file.host);
     if (here.length !== 1 || r.artifact.output.kind !== 'ldapurl') continue;
     const inFile = model.connections.filter((k) => k.from === here[0] && k.to.kind === 'ldap');
     for (const u of r.artifact.output.urls) {
