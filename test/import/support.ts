@@ -64,7 +64,8 @@ export interface ExampleCorp { dir: string; certs: Record<string, Buffer> }
 export async function exampleCorp(): Promise<ExampleCorp> {
   const dir = join(scratch('sptls-import-'), 'example-corp');
   cpSync(FIXTURE, dir, { recursive: true });
-  const root = await issue('CN=Example Corp Root CA,O=Example Corp,C=US', 'self', { ca: true });
+  // The root outlives the issuing CA, which outlives every certificate it signs (lifetimes nest).
+  const root = await issue('CN=Example Corp Root CA,O=Example Corp,C=US', 'self', { ca: true, days: 7300 });
   const issuing = await issue('CN=Example Corp Issuing CA 1,O=Example Corp,C=US', root, { ca: true });
   const server = (name: string, host: string, days?: number) => issue(`CN=${name},OU=TSM Network,O=TSM,C=US`, issuing, { san: host, days });
   const sphub = await server('SPHUB', 'sphub.example.com');
