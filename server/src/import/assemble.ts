@@ -1,5 +1,7 @@
 // One pass from recognised files to the import model. Every fact keeps its sources; what the files
 // do not say stays a note (written as a comment), never a guess.
+import { SERVER_LEGACY_TLS_OPTIONS, SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN, SSL_ON_TCPPORT_SINCE } from '../analysis/product.ts';
+import { compareVersions } from '../analysis/versions.ts';
 import type { CertificateFacts } from '../pki/x509/read.ts';
 import { AddressBook } from './addresses.ts';
 import type { ServerDefinition } from './dsmadmc.ts';
@@ -12,10 +14,10 @@ import { safeText } from './text.ts';
 interface Recognised { file: CollectedFile; artifact: Artifact }
 type Of<K extends Artifact['kind']> = Recognised & { artifact: Extract<Artifact, { kind: K }> };
 
-/** Server options removed in 8.1.2 (facts §4.1): a file that sets one was written for a level below 8.1.2. */
-const REMOVED_IN_812 = ['SSLTLS12', 'SSLDISABLELEGACYTLS', 'USETLS12', 'SSLHIDELEGACY'];
 /** The level written for "below 8.1.2": every rule that looks at the level treats all of 8.0–8.1.1 alike. */
 const BELOW_812 = '8.1.1';
+/** Below this level TLS goes only to the SSL-only port and SSL NO / SSL=NO mean a plain session. */
+const isBefore812 = (c: ImportedComponent) => c.version !== undefined && compareVersions(c.version.value, SSL_ON_TCPPORT_SINCE.v8) < 0;
 const LDAP_DEFAULT_PORT = { ldap: 389, ldaps: 636 } as const;
 const PORT_OPTIONS: [string, PortProperty][] = [['TCPPORT', 'port'], ['TCPADMINPORT', 'admin-port'], ['SSLTCPPORT', 'ssl-port'], ['SSLTCPADMINPORT', 'ssl-admin-port']];
 
@@ -118,8 +120,9 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
       if (Number.isInteger(n) && n > 0) c.ports.set(prop, { value: n, from: [at(r.file, o.line)] });
       else c.notes.push(`${option} ${safeText(o.value)} (${r.file.display}:${o.line}) is not a port number`);
     }
-    const legacy = opts.find((o) => REMOVED_IN_812.includes(o.name));
-    if (legacy) c.version = { value: BELOW_812, from: [at(r.file, legacy.line)], note: `below 8.1.2: the file sets ${legacy.name}, an option removed in 8.1.2; ${BELOW_812} stands for that range, write the real level` };
+    const legacy = opts.find((o) => SERVER_LEGACY_TLS_OPTIONS.includes(o.name));
+    const removedIn = SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN;
+    if (legacy) c.version = { value: BELOW_812, from: [at(r.file, legacy.line)], note: `below ${removedIn}: the file sets ${legacy.name}, an option removed in ${removedIn}; ${BELOW_812} stands for that range, write the real level` };
     else c.notes.push('version: not in the collected files');
   }
 
@@ -203,7 +206,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
     if (upper(t.name) !== upper(d.name)) model.conflicts.push(`${safeText(sourceText(src))}: ${safeText(owner.name)} calls the server at ${safeText(d.hlAddress!)} ${safeText(d.name)}, elsewhere it is ${safeText(t.name)}`);
     // From 8.1.2 "SSL is now used … even if you specify SSL=NO" (facts §4.3): SSL=NO means a plain
     // session only where one end is below 8.1.2.
-    const old = owner.version?.value === BELOW_812 || t.version?.value === BELOW_812;
+    const old = isBefore812(owner) || isBefore812(t);
     const notes = d.ssl === undefined ? ['SSL= of the definition is not in the collected output; from 8.1.2 server sessions use TLS whatever it says']
       : d.ssl === false && !old ? ['SSL=NO: from 8.1.2 the server uses TLS for this session anyway (facts §4.3)'] : [];
     addConnection(owner, t, !(d.ssl === false && old), port(d.llAddress), [src], notes);
@@ -325,7 +328,7 @@ export function assemble(files: CollectedFile[], options: AssembleOptions = {}):
       if (!srv) { model.unknowns.push(`${safeText(sourceText(src))}: ${safeText(c.name)} connects to ${safeText(addr.value)}:${safeText(portOpt?.value ?? 'default port')}, which matches no collected server`); continue; }
       const ssl = optionOf(s.options, 'SSL');
       const sslNo = ssl !== undefined && /^no$/i.test(ssl.value);
-      const pre812 = srv.version?.value === BELOW_812;
+      const pre812 = isBefore812(srv);
       const notes: string[] = [];
       if (!portOpt) notes.push('TCPPORT not set: the client uses its default port');
       if (sslNo && !pre812) notes.push('SSL NO: toward 8.1.2+ servers SSL is always used for the session (facts §4.2)');
