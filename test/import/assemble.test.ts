@@ -60,6 +60,17 @@ test('SSL=NO of a server definition is plain only where one end is below 8.1.2',
   assert.match(r.text, /^# SSL=NO: from 8\.1\.2 the server uses TLS for this session anyway/m);
 });
 
+test('Windows: each dsm*.opt that names a server address is a connection of the one client', () => {
+  const r = run({
+    'a/srv/dsmserv.opt': NEW, 'b/srv/dsmserv.opt': NEW,
+    'w/C/baclient/dsm.opt': 'NODENAME W\nTCPSERVERADDRESS a.example.com\nTCPPORT 1500\n',
+    'w/C/baclient/dsm_b.opt': 'NODENAME W\nTCPSERVERADDRESS b.example.com\n',
+    'w/C/baclient/dsm_notes.opt': 'ERRORLOGNAME c:\\logs\\dsmerror.log\n',
+  });
+  assert.deepEqual(r.conns.filter((c) => c.from === 'W').map((c) => `${c.to} ${c.port}`), ['A 1500', 'B undefined']);
+  assert.deepEqual([...r.decls.values()].filter((d) => d.kind === 'client').map((d) => d.name), ['W']);
+});
+
 test('LAN-free: LANFREESSL NO is plain, no LANFREESSL is TLS with a comment; the default address is the own host', () => {
   const r = run({
     'sp/srv/dsmserv.opt': NEW, 'sta/sta/dsmsta.opt': 'SERVERNAME SP\nTCPPORT 1502\n', 'sp/dsmadmc/select-server-name.csv': 'SP\n',

@@ -68,6 +68,12 @@ export function recognise(file: CollectedFile): Artifact {
     const options = parseOptionLines(text);
     return name === 'dsmserv.opt' ? { kind: 'server-options', options } : name === 'dsmsta.opt' ? { kind: 'agent-options', options } : { kind: 'client-user-options', options };
   }
+  // Windows keeps other client options files beside dsm.opt (dsm_sp2.opt, chosen with OPTFILE): a
+  // dsm*.opt that names a server address is one.
+  if (/^dsm.*\.opt$/.test(name) && looksLikeOptions(text)) {
+    const options = parseOptionLines(text);
+    if (options.some((o) => o.name === 'TCPSERVERADDRESS')) return { kind: 'client-user-options', options };
+  }
   if (name === 'dsm.sys') {
     const parsed = parseStanzas(text);
     return looksLikeOptions(text) && parsed.stanzas.length > 0 ? { kind: 'client-system-options', ...parsed } : { kind: 'unrecognised', reason: 'dsm.sys without a SERVERNAME stanza' };

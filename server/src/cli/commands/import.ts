@@ -19,7 +19,7 @@ Files are recognised by name and content, wherever they lie:
                      options removed in 8.1.2 (SSLTLS12, SSLDISABLELEGACYTLS, …) mean a level
                      below 8.1.2; its Db2 is added, always plain
   dsmsta.opt         a storage agent and the server it serves (SERVERNAME)
-  dsm.sys, dsm.opt   a client; each SERVERNAME stanza (Windows: each dsm.opt) is a connection
+  dsm.sys, dsm.opt   a client; each SERVERNAME stanza (Windows: each dsm*.opt) is a connection
                      from TCPSERVERADDRESS and TCPPORT; ENABLELANFREE with LANFREETCPSERVERADDRESS,
                      LANFREETCPPORT and LANFREESSL a LAN-free connection; TSMDBMGR stanzas skipped
   cert.kdb, dsmcert.kdb, spclicert.kdb   read with the .sth stash beside them: the certificate a
