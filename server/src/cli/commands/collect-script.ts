@@ -22,7 +22,7 @@ locations into OUTDIR/<host>/ (default ./sptls-collect), keeping their paths:
 
 Files larger than 8 MiB and symbolic links are skipped; OUTDIR/<host>/sptls-collect.txt lists
 what was copied. The script writes nothing outside OUTDIR. It never copies TSM.KDB (node
-passwords), dsmkeydb.* (the master key), TSM.PWD or device configuration files.
+passwords), dsmkeydb.* (the master key) or TSM.PWD.
 
 With credentials in environment variables it also saves 'dsmadmc -dataonly=yes
 -commadelimited' outputs (.csv) of: select SERVER_NAME from status, query server
@@ -38,8 +38,11 @@ Options:
   --include-stash                also copy the stash files (cert.sth, dsmcert.sth,
                                  spclicert.sth) and the Operations Center's
                                  bootstrap.properties, so that import can read the key
-                                 databases. They unlock those databases: the script and
-                                 this command print a warning.
+                                 databases, and the device configuration files
+                                 (devconf.dat, devconfig.txt: storage agent names and
+                                 server definitions). They unlock those databases or
+                                 hold passwords: the script and this command print a
+                                 warning.
 
 Examples:
   sptls collect-script --platform linux > sptls-collect.sh    # then on each host: sh sptls-collect.sh
