@@ -14,8 +14,6 @@ export function decodeText(bytes: Uint8Array): string | undefined {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export const splitLines = (text: string): string[] => text.split(/\r?\n/);
-
 // C0 controls, DEL, C1 controls, and the Unicode line/paragraph separators and bidi overrides.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const hex = (c: string) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
