@@ -11,6 +11,7 @@ const benches = [
   ['topology diagram', 'scripts/bench-diagram.mjs'],
   ['simulate production.sptls', 'scripts/bench-simulate.mjs'],
   ['scan of 200 loopback endpoints', 'scripts/bench-scan.ts'],
+  ['import of a 2,000-client collection', 'scripts/bench-import.ts'],
 ];
 
 let failed = 0;
