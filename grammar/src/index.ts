@@ -20,7 +20,22 @@ export interface ParseOptions {
 }
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
-  const charsPerRange = options.charsPerRange ?? CHARS_PER_RANGE;
+  return parseSpan(text, 0, text.length, options.charsPerRange ?? CHARS_PER_RANGE)!;
+}
+
+/**
+ * Parses only the statements of `text[start, end)`, with offsets into the whole text, as
+ * `parse(text)` parses them: for the incremental layer (server/src/analysis/incremental.ts).
+ * `start` must be where a statement begins (or 0) and `end` the start of a kind keyword
+ * that begins its line (or the text's end), so the statements inside depend on nothing
+ * outside but the keyword at `end`, which is the token after the last one. Null when a
+ * block comment left open before `end` swallows it: then `end` was no statement start.
+ */
+export function parseRange(text: string, start: number, end: number): ParseResult | null {
+  return parseSpan(text, start, end, CHARS_PER_RANGE);
+}
+
+function parseSpan(text: string, from: number, to: number, charsPerRange: number): ParseResult | null {
   // A leading byte-order mark is ignored; it is blanked, not removed, so offsets stay those of the text.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const builder = new AstBuilder();
@@ -32,13 +47,17 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
     const comments: IToken[] = [];
     let pending: IToken[] = [];
     let last: IToken | undefined;
-    for (let start = 0; start < source.length;) {
-      let end = lineEndFrom(source, start + charsPerRange);
+    for (let start = from; start < to;) {
+      let end = Math.min(to, lineEndFrom(source, start + charsPerRange));
       let lexed = tokenizeRange(source, start, end);
-      if (end < source.length && endsInOpenComment(lexed)) {
-        const close = source.indexOf('*/', lexed.comments[lexed.comments.length - 1]!.startOffset + 2);
-        end = close < 0 ? source.length : lineEndFrom(source, close + 2);
-        lexed = tokenizeRange(source, start, end);
+      if (endsInOpenComment(lexed)) {
+        if (end === to && to < source.length) return null;
+        if (end < to) {
+          const close = source.indexOf('*/', lexed.comments[lexed.comments.length - 1]!.startOffset + 2);
+          end = close < 0 ? to : Math.min(to, lineEndFrom(source, close + 2));
+          lexed = tokenizeRange(source, start, end);
+          if (end === to && to < source.length && endsInOpenComment(lexed)) return null;
+        }
       }
       start = end;
       builder.addLexErrors(lexed.errors);
@@ -55,7 +74,9 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
         pending = pending.slice(cut);
       }
     }
-    parseStatements(builder, pending, pending.length);
+    // Ending before the text's end, the last statement's next token is the keyword at `to`.
+    const next = to < source.length ? tokenizeRange(source, to, lineEndFrom(source, to)).tokens[0] : undefined;
+    parseStatements(builder, next ? pending.concat(next) : pending, pending.length);
     const ast = builder.finishFile(comments, last);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
