@@ -1,9 +1,9 @@
 // The sptls parser: `parse(text)` returns the typed AST and every syntax error, and never throws.
 import type { ParseResult, Property, Span } from './ast.ts';
 import { AstBuilder } from './build-ast.ts';
-import { isStatementStart, parseTokens, statementChunks, type StatementChunk } from './parser.ts';
+import { isStatementStart, parseStrict, parseTokens, statementChunks, type StatementChunk } from './parser.ts';
 import { endsInOpenComment, markConnectionStart, tokenizeRange } from './tokens.ts';
-import type { IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 
 export type * from './ast.ts';
 export { KEYWORDS, KIND_KEYWORDS, type Keyword, type Kind } from './tokens.ts';
@@ -97,17 +97,24 @@ function lineEndFrom(text: string, from: number): number {
 }
 
 /**
- * Parses the complete statements `tokens[0, end)` a group at a time: Chevrotain's
- * in-repetition recovery recurses once per error, so one call over thousands of errors
- * would exhaust the stack. A statement always starts at a kind keyword or at `name ->`,
- * which never occur inside a block, so the cuts change no parse. A group too broken to
- * parse is retried statement by statement, so only the statement at fault is lost.
+ * Parses the complete statements `tokens[0, end)`. Well-formed statements are parsed a
+ * group at a time by the parser without recovery; a group with an error is parsed again
+ * statement by statement with recovery, so what recovery makes of a statement depends on
+ * that statement and the token after it alone, never on where a group or range began
+ * (the incremental layer re-parses single statements and relies on it). That also bounds
+ * Chevrotain's in-repetition recovery, which recurses once per error. A statement always
+ * starts at a kind keyword or at `name ->`, which never occur inside a block, so the cuts
+ * change no parse. A statement too broken to parse is reported, and only it is lost.
  * `tokens[end]`, when there is one, is the token after the last statement.
  */
 function parseStatements(builder: AstBuilder, tokens: IToken[], end: number): void {
   for (const group of statementChunks(tokens, STATEMENTS_PER_GROUP, end)) {
-    if (parseChunk(builder, group)) continue;
-    for (const chunk of statementChunks(group.tokens.slice(), 1)) {
+    const cst = parseWellFormed(group.tokens);
+    if (cst) {
+      builder.addStatements(cst);
+      continue;
+    }
+    for (const chunk of statementChunks(group.tokens, 1)) {
       if (!parseChunk(builder, { tokens: chunk.tokens, next: chunk.next ?? group.next })) {
         const first = chunk.tokens[0]!;
         builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
@@ -118,7 +125,17 @@ function parseStatements(builder: AstBuilder, tokens: IToken[], end: number): vo
 
 const STATEMENTS_PER_GROUP = 64;
 
-/** Parses one group into the builder; false (and nothing added) when the parser ran out of stack. */
+/** The syntax tree of a group without errors; null when it has one (or ran out of stack). */
+function parseWellFormed(tokens: IToken[]): CstNode | null {
+  try {
+    return parseStrict(tokens);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** Parses one statement into the builder; false (and nothing added) when the parser ran out of stack. */
 function parseChunk(builder: AstBuilder, chunk: StatementChunk): boolean {
   let result;
   try {

@@ -12,6 +12,8 @@ import { parse } from '../../grammar/src/index.ts';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { IncrementalDocument, type TextEdit } from '../../server/src/analysis/incremental.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
+import { certificateFilesFor, DocumentStore } from '../../server/src/lsp/documents.ts';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 
 const casesDir = join(import.meta.dirname, '..', 'rules', 'cases');
 const cases = readdirSync(casesDir).filter((f) => f.endsWith('.sptls')).sort();
@@ -167,4 +169,27 @@ test('opening a block comment that runs past the next declaration falls back to 
   assert.deepEqual(doc.parse, parse(doc.text));
   doc.edit({ start: 0, end: 3, text: '' });
   assert.deepEqual(doc.parse, parse(doc.text));
+});
+
+test('the document store applies a notification of several changes, each in the text before it, incrementally', () => {
+  const uri = 'untitled:incremental.sptls';
+  const text = readFileSync(join(casesDir, 'trust.sptls'), 'utf8');
+  const store = new DocumentStore({ expiryWarningDays: 30 });
+  store.open(uri, 1, text);
+  store.analysis(uri);
+  const changes = [
+    // Delete the first line, then type into what is now line 2, then a reversed range.
+    { range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, text: '' },
+    { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'client TYPED { trusts Nowhere }\n' },
+    { range: { start: { line: 4, character: 3 }, end: { line: 3, character: 1 } }, text: 'X' },
+  ];
+  assert.ok(store.change(uri, 2, changes));
+  let expected = TextDocument.create(uri, 'sptls', 1, text);
+  expected = TextDocument.update(expected, changes, 2);
+  const analysis = store.analysis(uri)!;
+  assert.equal(analysis.text, expected.getText());
+  const fresh = analyze(expected.getText(), { certificateFiles: certificateFilesFor(uri), expiryWarningDays: 30 });
+  // trust.sptls reads no certificate files: the instant each analysis took does not matter.
+  assert.deepEqual(analysis.diagnostics, fresh.diagnostics);
+  assert.ok(analysis.diagnostics.some((d) => d.code === 'unknown-reference'));
 });
