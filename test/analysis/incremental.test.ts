@@ -1,7 +1,7 @@
 // The incremental layer must give exactly what a fresh analysis gives. Thousands of seeded
 // random edits (typing and deleting, breaking and repairing syntax, renaming declarations,
 // cutting and pasting blocks, edits in comments and strings, connections, trusts and
-// certificate files) are applied to the rule-test topologies; after every step the spliced
+// certificate files) are applied to the rule-test topologies and the examples; after every step the spliced
 // parse (statements, comments, errors) and the diagnostics are compared with
 // `parse`/`analyze` of the same text. A failure names the seed and the step.
 import { test } from 'node:test';
@@ -14,22 +14,13 @@ import { IncrementalDocument, type TextEdit } from '../../server/src/analysis/in
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
 import { certificateFilesFor, DocumentStore } from '../../server/src/lsp/documents.ts';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { rng } from '../support/random.ts';
 
 const casesDir = join(import.meta.dirname, '..', 'rules', 'cases');
-const cases = readdirSync(casesDir).filter((f) => f.endsWith('.sptls')).sort();
+const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
+/** The starting documents: the rule-test topologies and the examples. */
+const corpus = [casesDir, examplesDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort().map((f) => readFileSync(join(dir, f), 'utf8')));
 const options = { certificateFiles: new DiskCertificateFiles(casesDir), now: new Date('2026-06-01T00:00:00Z') };
-
-/** mulberry32: small, seedable, good enough to pick edits. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SNIPPETS = [
   ' ', '\n', '{', '}', '"', '/*', '*/', '# ', '// ', '->', ';', ',', 'x', '1', '.',
@@ -109,13 +100,13 @@ function apply(text: string, e: TextEdit): string {
 }
 
 function run(seed: number, steps: number): { spliced: number; full: number } {
-  const rnd = random(seed);
-  let text = readFileSync(join(casesDir, cases[seed % cases.length]!), 'utf8');
+  const rnd = rng(seed);
+  let text = corpus[seed % corpus.length]!;
   const doc = new IncrementalDocument(text);
   for (let step = 1; step <= steps; step++) {
     // Keep the document small enough to stay quick, and now and then start afresh from another case.
-    if (text.length > 4000 || rnd() < 0.005) {
-      text = readFileSync(join(casesDir, cases[Math.floor(rnd() * cases.length)]!), 'utf8');
+    if (text.length > 8000 || rnd() < 0.005) {
+      text = corpus[Math.floor(rnd() * corpus.length)]!;
       doc.reset(text);
     }
     const edits = randomStep(text, rnd);
