@@ -1,8 +1,8 @@
 // `sptls inspect FILE`: lists the entries of a key database, PKCS#12 or certificate file.
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { inspectFile, type InspectEntry, type InspectReport } from '../../pki/inspect/inspect-file.ts';
 import { keyLabel } from '../../pki/x509/keys.ts';
+import { boundedFileReader } from '../../workspace/bounded-read.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, parseArgs, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls inspect FILE [--password-env VAR | --stash FILE] [--format text|json]
@@ -55,9 +55,7 @@ export const inspectCommand: Command = {
       password = { value, from: `$${envName}` };
     }
     const file = parsed.positional[0]!;
-    const result = await inspectFile(abs(file), { password, stashPath: stash === undefined ? undefined : abs(stash) }, {
-      read: (p) => readFile(p).catch(() => undefined),
-    });
+    const result = await inspectFile(abs(file), { password, stashPath: stash === undefined ? undefined : abs(stash) }, boundedFileReader);
     if (!result.ok) {
       io.err(`sptls inspect: ${result.failure.message}\n`);
       return EXIT_USAGE;
