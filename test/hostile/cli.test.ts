@@ -1,0 +1,155 @@
+// Issue 13 against the CLI: every command given every file of the hostile corpus ends in
+// time, with bounded memory, and says what is wrong in one line or a diagnostic; never a
+// hang, a stack trace or a raw control character. Then one test per item with its message.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { makeCorpus, type Corpus } from './corpus.ts';
+import { RAW_CONTROL, runCli, STACK_FRAME, type BoundedRun } from './bounded-run.ts';
+import { MAX_PBE_ITERATIONS } from '../../server/src/pki/keydb/pbe.ts';
+
+/** Generous for a loaded 2-core machine; every run here takes well under a few seconds idle. */
+const LIMIT_MS = 60_000;
+/** A Node CLI with the bundle loaded peaks near 100 MiB; /dev/zero read whole would take gigabytes. */
+const MAX_PEAK_MIB = 400;
+
+let corpus: Corpus;
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sptls-hostile-'));
+  corpus = makeCorpus(dir);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The invariants of the "Done when": in time, bounded, no crash, no raw control character. */
+async function bounded(args: string[], cwd = dir): Promise<BoundedRun> {
+  const r = await runCli(args, { cwd, limitMs: LIMIT_MS });
+  const what = `sptls ${args.map((a) => JSON.stringify(a)).join(' ')}`;
+  assert.equal(r.timedOut, false, `${what} did not end within ${LIMIT_MS} ms`);
+  assert.ok(r.peakMiB < MAX_PEAK_MIB, `${what} peaked at ${r.peakMiB.toFixed(0)} MiB`);
+  assert.ok(r.code === 0 || r.code === 1 || r.code === 2, `${what} exited ${r.code}: ${r.stderr}`);
+  assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME, `${what} printed a stack trace`);
+  assert.doesNotMatch(r.stdout + r.stderr, RAW_CONTROL, `${what} printed a raw control character`);
+  // One line says what failed; fmt --check/--write may add their count of files.
+  if (r.code === 2) assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !/^\d+ of \d+ file\(s\)/.test(l)).length, 1, `${what} should fail in one line:\n${r.stderr}`);
+  return r;
+}
+
+describe('every command, every hostile topology', () => {
+  const commands: Array<(file: string, out: string) => string[]> = [
+    (f) => ['check', f],
+    (f) => ['fmt', f],
+    (f) => ['fmt', '--check', f],
+    (f) => ['diagram', f, '--format', 'dot'],
+    (f, out) => ['issue', f, '--out', out, '--dry-run'],
+    (f, out) => ['keydb', f, '--out', out],
+    (f) => ['handshake', '127.0.0.1:9', '--from', 'C1', '--topology', f],
+  ];
+  for (const name of ['huge', 'fifo', 'devZero', 'sparse', 'badFiles'] as const) {
+    test(`${name} topology`, async () => {
+      for (const command of commands) await bounded(command(corpus.topologies[name], join(dir, `out-${name}`)));
+    });
+  }
+
+  test('huge, FIFO, /dev/zero and sparse topologies are refused before they are read', async () => {
+    const cases = [
+      [corpus.topologies.huge, /20 MiB, over the 8 MiB limit for topology files/],
+      [corpus.topologies.fifo, /a FIFO \(named pipe\), not a regular file/],
+      [corpus.topologies.devZero, /a character device, not a regular file/],
+      [corpus.topologies.sparse, /1\.5 GiB, over the 8 MiB limit/],
+    ] as const;
+    for (const [file, reason] of cases) {
+      for (const command of ['check', 'fmt', 'diagram']) {
+        const r = await bounded([command, file]);
+        assert.equal(r.code, 2, `${command} ${basename(file)}`);
+        assert.match(r.stderr, reason, `${command} ${basename(file)}`);
+      }
+    }
+  });
+});
+
+describe('item 2: key stores from hosts cannot hang or exhaust inspect and check --keydbs', () => {
+  test('inspect refuses a FIFO, a link to /dev/zero and a 1.5 GiB sparse file in one line', async () => {
+    const cases = [
+      [corpus.keyStores.fifo, /a FIFO \(named pipe\), not a regular file/],
+      [corpus.keyStores.devZero, /a character device, not a regular file/],
+      [corpus.keyStores.sparse, /1\.5 GiB, over the 16 MiB limit for key store files/],
+    ] as const;
+    for (const [file, reason] of cases) {
+      const r = await bounded(['inspect', file]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, reason);
+    }
+  });
+
+  test('a PKCS#12 whose MAC asks for 2^31-1 iterations is refused at once, whatever the password', async () => {
+    for (const env of [{}, { P12PW: 'wrong' }]) {
+      const args = ['inspect', corpus.keyStores.macIterations, ...('P12PW' in env ? ['--password-env', 'P12PW'] : [])];
+      const r = await runCli(args, { cwd: dir, limitMs: LIMIT_MS, env });
+      assert.equal(r.timedOut, false);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, new RegExp(`asks for 2147483647 iterations, over sptls's limit of ${MAX_PBE_ITERATIONS}`));
+      assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
+    }
+  });
+
+  test('a .kdb whose private key asks for 8,388,607 PBKDF2 iterations is refused, not derived', async () => {
+    const r = await bounded(['inspect', corpus.keyStores.keyIterations]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /record 1: PBKDF2 asks for 8388607 iterations, over sptls's limit/);
+  });
+
+  test('check --keydbs reports each hostile key database as unreadable and goes on', async () => {
+    const topology = join(dir, 'keydbs.sptls');
+    const { writeFileSync } = await import('node:fs');
+    const { SMALL_TOPOLOGY } = await import('./corpus.ts');
+    writeFileSync(topology, SMALL_TOPOLOGY);
+    const expected = {
+      fifo: /FIFO \(named pipe\), not a regular file/,
+      devZero: /character device, not a regular file/,
+      sparse: /1\.5 GiB, over the 16 MiB limit/,
+      keyIterations: /8388607 iterations, over sptls's limit/,
+    } as const;
+    for (const [name, reason] of Object.entries(expected)) {
+      const r = await bounded(['check', topology, '--keydbs', corpus.keydbDirs[name as keyof typeof expected]]);
+      assert.match(r.stdout, reason, name);
+    }
+  });
+});
+
+describe('item 3: certificate files named by a topology are read bounded (spec: file-not-found)', () => {
+  test('check reports a FIFO, a /dev/zero link and a 1.5 GiB file as file-not-found with the reason', async () => {
+    const r = await bounded(['check', corpus.topologies.badFiles, '--format', 'json']);
+    const findings = JSON.parse(r.stdout) as { files: Array<{ diagnostics: Array<{ code: string; message: string }> }> } | Array<{ diagnostics: Array<{ code: string; message: string }> }>;
+    const diagnostics = (Array.isArray(findings) ? findings : findings.files).flatMap((f) => f.diagnostics);
+    const notFound = diagnostics.filter((d) => d.code === 'file-not-found').map((d) => d.message).join('\n');
+    assert.match(notFound, /cert-zero\.pem.*not a regular file/);
+    assert.match(notFound, /cert-fifo\.pem.*not a regular file/);
+    assert.match(notFound, /cert-sparse\.pem.*1\.5 GiB, over the 1 MiB limit for certificate files/);
+  });
+
+  test('handshake --trust refuses a FIFO, a /dev/zero link and a sparse file before connecting', async () => {
+    for (const file of Object.values(corpus.certificates)) {
+      const r = await bounded(['handshake', '127.0.0.1:9', '--trust', file]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /not a regular file|over the 1 MiB limit/);
+    }
+  });
+});
+
+describe('items 4 and 1 through every command: escape-laden subjects and an injecting file name', () => {
+  test('inspect of a certificate whose subject carries ESC[2J and an OSC title prints no raw escape', async () => {
+    const r = await bounded(['inspect', corpus.keyStores.escapeSubject]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /TRUSTED/);
+  });
+
+  test('a topology named x\\ntouch PWNED\\nSSL NO\\n.sptls: check, fmt and diagram print no raw newline inside a name', async () => {
+    for (const args of [['check', corpus.topologies.injectionName], ['fmt', '--check', corpus.topologies.injectionName], ['diagram', corpus.topologies.injectionName, '--format', 'dot']]) {
+      const r = await bounded(args);
+      assert.doesNotMatch(r.stdout + r.stderr, /^touch PWNED$/m, args.join(' '));
+    }
+  });
+});
