@@ -85,7 +85,7 @@ describe('item 2: key stores from hosts cannot hang or exhaust inspect and check
   });
 
   test('a PKCS#12 whose MAC asks for 2^31-1 iterations is refused at once, whatever the password', async () => {
-    for (const env of [{}, { P12PW: 'wrong' }]) {
+    for (const env of [{}, { P12PW: 'wrong' }] as Array<Record<string, string>>) {
       const args = ['inspect', corpus.keyStores.macIterations, ...('P12PW' in env ? ['--password-env', 'P12PW'] : [])];
       const r = await runCli(args, { cwd: dir, limitMs: LIMIT_MS, env });
       assert.equal(r.timedOut, false);
