@@ -17,6 +17,11 @@ export function keywordSpan(p: Property): Span {
 export interface ParseOptions {
   /** How much text is lexed at a time (tests make it small to exercise the range seams). */
   charsPerRange?: number;
+  /**
+   * Rethrow a crash instead of returning it as an "internal parser error". The editor and the
+   * CLI never set it (they must not crash); the fuzz tests do, so a crash fails them.
+   */
+  rethrowInternalErrors?: boolean;
 }
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
@@ -60,6 +65,7 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
   } catch (e) {
+    if (options.rethrowInternalErrors) throw e;
     // Defence in depth: the contract is "never throws", whatever Chevrotain does on some input.
     const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     return { ast: { statements: [], comments: [], lastTokenSpan: null }, errors: [{ message, start: 0, end: 0 }] };
