@@ -124,7 +124,7 @@ describe('item 8: huge documents', () => {
       const warned = nextMessage();
       const published = server.diagnostics(uri);
       await open(server, uri, huge);
-      assert.match(await warned, /huge\.sptls is 20 MiB, over the 2 MiB limit \(setting sptls\.maxDocumentSize\)/);
+      assert.match(await warned, /huge\.sptls is 20 MiB, over the 4 MiB limit \(setting sptls\.maxDocumentSize\)/);
       assert.deepEqual((await published).diagnostics, []);
       const started = performance.now();
       assert.equal(await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } }), null);

@@ -24,8 +24,12 @@ Options:
   --stash FILE         the .sth stash holding a .kdb's password
   --format text|json   output format (default text)
 
-Exit status: 0 listed; 2 the file is unreadable, the password is missing or wrong,
-or the options are wrong (one line on stderr names the file and the fix).
+Only regular files are read: a key store up to 16 MiB, a stash or password file up to
+4 KiB; a key derivation may ask for up to 100,000 iterations, all of a file's together
+for 1,000,000 (docs/limits.md). Beyond that the file is refused before it is read.
+
+Exit status: 0 listed; 2 the file is unreadable or over a limit, the password is missing
+or wrong, or the options are wrong (one line on stderr names the file and the fix).
 
 Examples:
   sptls inspect /opt/tivoli/tsm/server/bin/cert.kdb
