@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { toText as formatInspectReport } from '../../../server/src/cli/commands/inspect.ts';
 import { inspectFile, pkcs12PasswordFiles, type PasswordSource } from '../../../server/src/pki/inspect/inspect-file.ts';
 import { MANIFEST_FILE } from '../../../server/src/pki/issue/layout.ts';
-import { formatPlan, runIssue, summarize, type IssueRequest } from '../../../server/src/pki/issue/run.ts';
+import { formatPlan, resultNotes, runIssue, summarize, type IssueRequest } from '../../../server/src/pki/issue/run.ts';
 import { formatKeydbOutcome, KEYDB_DIR, runKeydb } from '../../../server/src/pki/provision/run.ts';
 import { looksLikePkcs12 } from '../../../server/src/pki/keydb/pkcs12/read.ts';
 import { requireTrust } from '../trust.ts';
@@ -55,6 +55,7 @@ async function issue(uri: vscode.Uri | undefined, output: vscode.OutputChannel):
     const done = await runIssue(request);
     if (done.kind !== 'done') return refused(output, done.kind === 'refused' ? done.problems : [], 'not issuing anything');
     output.appendLine(formatPlan(done.actions, done.notIssued, false).trimEnd());
+    for (const n of resultNotes(done.result)) output.appendLine(n);
     for (const b of done.result.backups) output.appendLine(`backup kept: ${b}`);
     for (const e of done.result.errors) output.appendLine(`error: ${e}`);
     output.appendLine(`${summarize(done.actions)}; ${done.result.written.length} file(s) written in ${done.outDir}`);
