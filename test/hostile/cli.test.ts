@@ -2,7 +2,7 @@
 // time, with bounded memory, and says what is wrong in one line or a diagnostic; never a
 // hang, a stack trace or a raw control character. Then one test per item with its message.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -146,10 +146,18 @@ describe('items 4 and 1 through every command: escape-laden subjects and an inje
     assert.match(r.stdout, /TRUSTED/);
   });
 
-  test('a topology named x\\ntouch PWNED\\nSSL NO\\n.sptls: check, fmt and diagram print no raw newline inside a name', async () => {
-    for (const args of [['check', corpus.topologies.injectionName], ['fmt', '--check', corpus.topologies.injectionName], ['diagram', corpus.topologies.injectionName, '--format', 'dot']]) {
+  test('a topology named x\\ntouch PWNED\\nSSL NO\\n.sptls: every command stays bounded; no generated file gets the injected lines', async () => {
+    const file = corpus.topologies.injectionName;
+    const out = join(dir, 'out-injection');
+    for (const args of [['check', file], ['fmt', '--check', file], ['diagram', file, '--format', 'dot'], ['issue', file, '--out', out], ['keydb', file, '--out', out]]) {
       const r = await bounded(args);
-      assert.doesNotMatch(r.stdout + r.stderr, /^touch PWNED$/m, args.join(' '));
+      assert.ok(r.code === 0 || r.code === 1, `${args[0]}: ${r.stderr}`);
+    }
+    const generated = readdirSync(out, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && /\.(sh|cmd|txt|opt|properties)$/.test(e.name));
+    assert.ok(generated.length > 0, 'keydb wrote its scripts and option files');
+    for (const e of generated) {
+      const text = readFileSync(join(e.parentPath, e.name), 'utf8');
+      assert.doesNotMatch(text, /^(?:touch PWNED|SSL NO)\r?$/m, e.name);
     }
   });
 });
