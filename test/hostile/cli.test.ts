@@ -125,8 +125,8 @@ describe('item 3: certificate files named by a topology are read bounded (spec: 
     const findings = JSON.parse(r.stdout) as { files: Array<{ diagnostics: Array<{ code: string; message: string }> }> } | Array<{ diagnostics: Array<{ code: string; message: string }> }>;
     const diagnostics = (Array.isArray(findings) ? findings : findings.files).flatMap((f) => f.diagnostics);
     const notFound = diagnostics.filter((d) => d.code === 'file-not-found').map((d) => d.message).join('\n');
-    assert.match(notFound, /cert-zero\.pem.*not a regular file/);
-    assert.match(notFound, /cert-fifo\.pem.*not a regular file/);
+    assert.match(notFound, /cert-zero\.pem.*it is a character device, not a regular file/);
+    assert.match(notFound, /cert-fifo\.pem.*it is a FIFO \(named pipe\), not a regular file/);
     assert.match(notFound, /cert-sparse\.pem.*1\.5 GiB, over the 1 MiB limit for certificate files/);
   });
 

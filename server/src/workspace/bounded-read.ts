@@ -42,7 +42,8 @@ export function formatSize(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function fileType(st: Stats): string {
+/** What a file that is not regular is, for messages: "a FIFO (named pipe)", "a character device"… */
+export function fileType(st: Stats): string {
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';
   if (st.isCharacterDevice()) return 'a character device';

@@ -5,7 +5,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { decodeCertificates, type CertificateFileResult, type CertificateFiles } from '../analysis/certificate-files.ts';
-import { readBoundedFile } from './bounded-read.ts';
+import { fileType, readBoundedFile } from './bounded-read.ts';
 
 const cache = new Map<string, { stamp: string; result: CertificateFileResult }>();
 
@@ -31,7 +31,7 @@ export class DiskCertificateFiles implements CertificateFiles {
     let stamp: string;
     try {
       const st = statSync(full);
-      if (!st.isFile()) return { ok: false, reason: 'it is not a regular file' };
+      if (!st.isFile()) return { ok: false, reason: `it is ${fileType(st)}, not a regular file` };
       stamp = `${st.size}:${st.mtimeMs}`;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
