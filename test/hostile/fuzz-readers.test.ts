@@ -23,21 +23,12 @@ import { readPkcs12 } from '../../server/src/pki/keydb/pkcs12/read.ts';
 import { pemEncode } from '../../server/src/pki/x509/pem.ts';
 import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
 import { buildChain, fixtureKey, FIXTURE_KDB_DIR } from '../pki/support.ts';
+import { fuzzSeed, rng } from '../support/fuzz.ts';
 
-const SEED = Number(process.env['SPTLS_FUZZ_SEED'] ?? 20261208);
+const SEED = fuzzSeed(20261208);
 const ROUNDS = 400;
 const RUN_BOUND_MS = 120_000;
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Lengths and counts a hostile file would use to make a reader allocate or loop. */
 const HOSTILE_U32 = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff];
