@@ -46,6 +46,7 @@ describe('every command, every hostile topology', () => {
     (f, out) => ['issue', f, '--out', out, '--dry-run'],
     (f, out) => ['keydb', f, '--out', out],
     (f) => ['handshake', '127.0.0.1:9', '--from', 'C1', '--topology', f],
+    (f) => ['simulate', f],
   ];
   for (const name of ['huge', 'fifo', 'devZero', 'sparse', 'badFiles'] as const) {
     test(`${name} topology`, async () => {
@@ -61,7 +62,7 @@ describe('every command, every hostile topology', () => {
       [corpus.topologies.sparse, /1\.5 GiB, over the 8 MiB limit/],
     ] as const;
     for (const [file, reason] of cases) {
-      for (const command of ['check', 'fmt', 'diagram']) {
+      for (const command of ['check', 'fmt', 'diagram', 'simulate']) {
         const r = await bounded([command, file]);
         assert.equal(r.code, 2, `${command} ${basename(file)}`);
         assert.match(r.stderr, reason, `${command} ${basename(file)}`);
