@@ -24,7 +24,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The invariants of the "Done when": in time, bounded, no crash, no raw control character. */
-async function bounded(args: string[], cwd = dir): Promise<BoundedRun> {
+async function bounded(args: string[], cwd = dir, { oneLine = true } = {}): Promise<BoundedRun> {
   const r = await runCli(args, { cwd, limitMs: LIMIT_MS });
   const what = `sptls ${args.map((a) => JSON.stringify(a)).join(' ')}`;
   assert.equal(r.timedOut, false, `${what} did not end within ${LIMIT_MS} ms`);
@@ -33,7 +33,7 @@ async function bounded(args: string[], cwd = dir): Promise<BoundedRun> {
   assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME, `${what} printed a stack trace`);
   assert.doesNotMatch(r.stdout + r.stderr, RAW_CONTROL, `${what} printed a raw control character`);
   // One line says what failed; fmt --check/--write may add their count of files.
-  if (r.code === 2) assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !/^\d+ of \d+ file\(s\)/.test(l)).length, 1, `${what} should fail in one line:\n${r.stderr}`);
+  if (r.code === 2 && oneLine) assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !/^\d+ of \d+ file\(s\)/.test(l)).length, 1, `${what} should fail in one line:\n${r.stderr}`);
   return r;
 }
 
@@ -136,6 +136,34 @@ describe('item 3: certificate files named by a topology are read bounded (spec: 
       const r = await bounded(['handshake', '127.0.0.1:9', '--trust', file]);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /not a regular file|over the 1 MiB limit/);
+    }
+  });
+});
+
+describe('the PKI directory of issue, keydb and simulate --pki holds a FIFO or a /dev/zero link', () => {
+  test('each command refuses it, naming the file and what it is, or reports the file unusable, without reading it', async () => {
+    const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const { SMALL_TOPOLOGY } = await import('./corpus.ts');
+    const work = join(dir, 'pki-hostile');
+    mkdirSync(work);
+    const topology = join(work, 'topology.sptls');
+    writeFileSync(topology, SMALL_TOPOLOGY);
+    const fifoPki = join(work, 'pki-fifo');
+    const zeroPki = join(work, 'pki-zero');
+    mkdirSync(fifoPki);
+    mkdirSync(zeroPki);
+    assert.equal(spawnSync('mkfifo', [join(fifoPki, 'manifest.json')]).status, 0);
+    symlinkSync('/dev/zero', join(zeroPki, 'manifest.json'));
+    for (const pki of [fifoPki, zeroPki]) {
+      // issue and keydb list every problem under one heading line.
+      const issue = await bounded(['issue', topology, '--out', pki], dir, { oneLine: false });
+      assert.notEqual(issue.code, 0);
+      assert.match(issue.stderr, /manifest\.json: it is a (FIFO \(named pipe\)|character device), not a regular file/);
+      const keydb = await bounded(['keydb', topology, '--out', pki], dir, { oneLine: false });
+      assert.notEqual(keydb.code, 0);
+      assert.match(keydb.stderr, /manifest\.json: it is a (FIFO \(named pipe\)|character device), not a regular file/);
+      await bounded(['simulate', topology, '--pki', pki]);
     }
   });
 });

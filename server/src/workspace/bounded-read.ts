@@ -5,7 +5,7 @@
 // docs/limits.md lists the limits; keep the two in step.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
-export type FileKind = 'topology' | 'certificate' | 'key-store' | 'stash' | 'password';
+export type FileKind = 'topology' | 'certificate' | 'key-store' | 'stash' | 'password' | 'manifest';
 
 const MiB = 1024 * 1024;
 
@@ -21,6 +21,8 @@ export const FILE_SIZE_LIMITS: Readonly<Record<FileKind, number>> = {
   stash: 4096,
   // The first line of a `.pw` file beside a PKCS#12.
   password: 4096,
+  // sptls-manifest.json of an issued PKI: a few hundred bytes per certificate.
+  manifest: 8 * MiB,
 };
 
 export type BoundedReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'unreadable';
