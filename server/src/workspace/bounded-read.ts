@@ -4,6 +4,7 @@
 // /dev/zero or a sparse file would fill memory; both are refused with a reason instead.
 // docs/limits.md lists the limits; keep the two in step.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { MAX_CERTIFICATE_FILE_BYTES } from '../analysis/certificate-files.ts';
 
 export type FileKind = 'topology' | 'certificate' | 'key-store' | 'stash' | 'password' | 'manifest';
 
@@ -14,7 +15,7 @@ export const FILE_SIZE_LIMITS: Readonly<Record<FileKind, number>> = {
   // About 170,000 lines, over three times the 50,000-line benchmark topology (2.3 MB).
   topology: 8 * MiB,
   // Spec §5 `file-not-found`: "larger than 1 MiB".
-  certificate: 1 * MiB,
+  certificate: MAX_CERTIFICATE_FILE_BYTES,
   // A cert.kdb of 1,000 entries is about 5 MB (5,000-byte records); PKCS#12 files are smaller.
   'key-store': 16 * MiB,
   // A v8 stash is 193 bytes, a v1 stash 129.
