@@ -33,7 +33,7 @@ async function bounded(args: string[], cwd = dir, { oneLine = true } = {}): Prom
   assert.doesNotMatch(r.stdout + r.stderr, STACK_FRAME, `${what} printed a stack trace`);
   assert.doesNotMatch(r.stdout + r.stderr, RAW_CONTROL, `${what} printed a raw control character`);
   // One line says what failed; fmt --check/--write may add their count of files.
-  if (r.code === 2 && oneLine) assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !/^\d+ of \d+ file\(s\)/.test(l)).length, 1, `${what} should fail in one line:\n${r.stderr}`);
+  if (r.code === 2 && oneLine) assert.equal(r.stderr.trimEnd().split('\n').filter((l) => !/^\d+ (?:of \d+ )?file\(s\) /.test(l)).length, 1, `${what} should fail in one line:\n${r.stderr}`);
   return r;
 }
 
