@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { registerHandshakeCommands } from './commands/handshake.ts';
 import { registerPkiCommands } from './commands/pki.ts';
+import { registerRotateCommands } from './commands/rotate.ts';
 import { registerDiagram } from './diagram/index.ts';
 import { SERVER_V8_FLAGS } from './server-flags.ts';
 
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   registerDiagram(context);
   registerPkiCommands(context, output);
   registerHandshakeCommands(context, output);
+  registerRotateCommands(context, client);
 }
 
 export async function deactivate(): Promise<void> {

@@ -17,6 +17,15 @@ export function hasCommand(cmd: string): boolean {
  */
 export function ensureCommand(cmd: string, pkg: string): void {
   if (hasCommand(cmd) || installed.has(pkg)) return;
+  const r = aptInstall(pkg);
+  if (r.status !== 0 || !hasCommand(cmd)) {
+    throw new Error(`could not install ${pkg} for ${cmd}: ${r.output}`);
+  }
+  installed.add(pkg);
+}
+
+/** apt-get install of one Debian package (after one apt-get update), serialised through flock. */
+function aptInstall(pkg: string): { status: number | null; output: string } {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const lock = '/tmp/sptls-apt.lock';
   if (!aptUpdated) {
@@ -24,10 +33,21 @@ export function ensureCommand(cmd: string, pkg: string): void {
     aptUpdated = true;
   }
   const r = spawnSync('flock', [lock, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], { env, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0 || !hasCommand(cmd)) {
-    throw new Error(`could not install ${pkg} for ${cmd}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
-  }
-  installed.add(pkg);
+  return { status: r.status, output: (r.stderr || r.stdout || '').slice(-2000) };
+}
+
+/**
+ * A python3 that can import `module`, installing Debian `pkg` when none can; returns its path.
+ * Debian's packages go to /usr/bin/python3, which another python3 on PATH (pyenv) may hide.
+ */
+export function ensurePythonModule(module: string, pkg: string): string {
+  const find = () => ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+  const found = find();
+  if (found) return found;
+  const r = aptInstall(pkg);
+  const after = find();
+  if (r.status !== 0 || !after) throw new Error(`could not install ${pkg} for python3's ${module}: ${r.output}`);
+  return after;
 }
 
 /**

@@ -4,7 +4,12 @@
 import type { CodeLens } from 'vscode-languageserver';
 import type { Analysis } from '../analysis/engine.ts';
 import type { DocumentStore } from './documents.ts';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { issuedEndDates } from '../workspace/issued-pki.ts';
 import { codeLenses } from './features/code-lens.ts';
+import { expiryLenses } from './features/expiry-lens.ts';
+import { planRotationCommand } from './rotate-command.ts';
 
 export interface CodeLensSource {
   lenses(analysis: Analysis, uri: string): CodeLens[];
@@ -22,7 +27,20 @@ export interface ServerCommand {
 }
 
 /** Code lens sources, asked in order for every document. */
-export const codeLensSources: CodeLensSource[] = [{ lenses: codeLenses }];
+export const codeLensSources: CodeLensSource[] = [
+  { lenses: codeLenses },
+  { lenses: (analysis, uri) => expiryLenses(analysis, uri, issuedDatesBeside(uri), new Date()) },
+];
+
+/** End dates of the PKI issued beside a saved document; none for other URIs. */
+function issuedDatesBeside(uri: string): ReadonlyMap<string, Date> {
+  if (!uri.startsWith('file:')) return new Map();
+  try {
+    return issuedEndDates(dirname(fileURLToPath(uri)));
+  } catch {
+    return new Map(); // a file: URI with a host, or not absolute
+  }
+}
 
 /** Commands the server executes (`workspace/executeCommand`). */
-export const serverCommands: ServerCommand[] = [];
+export const serverCommands: ServerCommand[] = [planRotationCommand];
