@@ -47,6 +47,9 @@ describe('every command, every hostile topology', () => {
     (f, out) => ['keydb', f, '--out', out],
     (f) => ['handshake', '127.0.0.1:9', '--from', 'C1', '--topology', f],
     (f) => ['simulate', f],
+    (f) => ['expiry', f],
+    (f, out) => ['rotate', f, '--ca', 'Root', '--out', out],
+    (f) => ['rotate', f, '--ca', 'Root', '--status', '--keydbs', corpus.keydbDirs.fifo],
   ];
   for (const name of ['huge', 'fifo', 'devZero', 'sparse', 'badFiles'] as const) {
     test(`${name} topology`, async () => {
@@ -140,7 +143,7 @@ describe('item 3: certificate files named by a topology are read bounded (spec: 
   });
 });
 
-describe('the PKI directory of issue, keydb and simulate --pki holds a FIFO or a /dev/zero link', () => {
+describe('the PKI directory of issue, keydb, simulate --pki, expiry and rotate --status holds a FIFO or a /dev/zero link', () => {
   test('each command refuses it, naming the file and what it is, or reports the file unusable, without reading it', async () => {
     const { mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
     const { spawnSync } = await import('node:child_process');
@@ -164,6 +167,10 @@ describe('the PKI directory of issue, keydb and simulate --pki holds a FIFO or a
       assert.notEqual(keydb.code, 0);
       assert.match(keydb.stderr, /manifest\.json: it is a (FIFO \(named pipe\)|character device), not a regular file/);
       await bounded(['simulate', topology, '--pki', pki]);
+      const expiry = await bounded(['expiry', topology, '--pki', pki]);
+      assert.match(expiry.stderr, /manifest\.json: it is a (FIFO \(named pipe\)|character device), not a regular file/);
+      const status = await bounded(['rotate', topology, '--ca', 'Root', '--status', '--keydbs', corpus.keydbDirs.fifo, '--pki', pki]);
+      assert.match(status.stderr, /manifest\.json: it is a (FIFO \(named pipe\)|character device), not a regular file/);
     }
   });
 });
