@@ -10,13 +10,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { KEYWORDS, parse } from '../../grammar/src/index.ts';
-import { fuzzSeed, rng } from '../support/fuzz.ts';
+import { fuzzSeed, rng } from '../support/random.ts';
 
 const RUN_BOUND_MS = 120_000;
 const SEED = fuzzSeed(20261126);
 const INPUTS = 5_000;
 const noFiles = { read: () => ({ ok: false as const, reason: 'no files in the fuzz test' }) };
-
 
 const root = join(import.meta.dirname, '..', '..');
 const corpus = [

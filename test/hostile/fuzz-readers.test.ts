@@ -23,7 +23,7 @@ import { readPkcs12 } from '../../server/src/pki/keydb/pkcs12/read.ts';
 import { pemEncode } from '../../server/src/pki/x509/pem.ts';
 import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
 import { buildChain, fixtureKey, FIXTURE_KDB_DIR } from '../pki/support.ts';
-import { fuzzSeed, rng } from '../support/fuzz.ts';
+import { fuzzSeed, rng } from '../support/random.ts';
 
 const SEED = fuzzSeed(20261208);
 const ROUNDS = 400;

@@ -29,7 +29,11 @@ export interface Analysis {
 }
 
 export function analyze(text: string, options: AnalysisOptions): Analysis {
-  const parsed = parse(text, options.parse);
+  return analyzeParsed(text, parse(text, options.parse), options);
+}
+
+/** The analysis of a text whose parse is at hand (the incremental layer splices it from the last one). */
+export function analyzeParsed(text: string, parsed: ParseResult, options: AnalysisOptions): Analysis {
   const lines = new LineIndex(text);
   const model = buildModel(parsed.ast);
   const chains = new Chains(model, options.certificateFiles);
