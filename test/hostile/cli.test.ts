@@ -175,6 +175,13 @@ describe('the PKI directory of issue, keydb, simulate --pki, expiry and rotate -
   });
 });
 
+describe('import of a collection that holds the whole corpus', () => {
+  test('FIFOs, /dev/zero links, 1.5 GiB sparse files and hostile key stores are skipped or read bounded', async () => {
+    const r = await bounded(['import', corpus.dir, '--out', join(dir, 'imported.sptls')]);
+    assert.notEqual(r.code, null);
+  });
+});
+
 describe('items 4 and 1 through every command: escape-laden subjects and an injecting file name', () => {
   test('inspect of a certificate whose subject carries ESC[2J and an OSC title prints no raw escape', async () => {
     const r = await bounded(['inspect', corpus.keyStores.escapeSubject]);
