@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { startFleet, type Fleet } from '../scan/fleet.ts';
@@ -30,6 +31,14 @@ after(async () => {
   await silent?.close();
   await fleet?.close();
 });
+
+/** A loopback TCP listener that counts the connections it gets. */
+async function countingPeer(): Promise<{ port: number; connections(): number; close(): void }> {
+  let connections = 0;
+  const server = createServer((socket) => { connections++; socket.destroy(); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, connections: () => connections, close: () => server.close() };
+}
 
 interface Progress { token: string; value: { kind: string; message?: string; percentage?: number } }
 
@@ -84,6 +93,25 @@ test('cancelling the request ends the scan without waiting for a hung host', asy
   assert.ok(Date.now() - started < 4000, `answered after ${Date.now() - started} ms`);
   if ('result' in answer) assert.match(answer.result.summary, /1 cancelled/);
   else assert.equal(answer.error.code, -32800);
+});
+
+test('refuses to scan in an untrusted workspace, and connects to nothing', async () => {
+  const s = startServerProcess();
+  const listener = await countingPeer();
+  try {
+    await s.conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { trusted: false } });
+    await s.conn.sendNotification('initialized', {});
+    const text = `server SP { address "127.0.0.1" port ${listener.port} }\nclient C { }\nC -> SP\n`;
+    const path = join(fleet.dir, 'untrusted.sptls');
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).href;
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sptls', version: 1, text } });
+    await assert.rejects(s.conn.sendRequest('workspace/executeCommand', { command: 'sptls.server.scanEnvironment', arguments: [uri] }), /runs only in a trusted workspace/);
+    assert.equal(listener.connections(), 0);
+  } finally {
+    await s.stop();
+    listener.close();
+  }
 });
 
 test('refuses what is not an open file: topology', async () => {

@@ -28,6 +28,8 @@ export interface ServerCommandContext {
 export interface ServerCommand {
   /** The command id, e.g. `sptls.testHandshake`. */
   id: string;
+  /** The command opens network connections or writes key material: refused in an untrusted workspace. */
+  needsTrust?: boolean;
   run(args: unknown[], ctx: ServerCommandContext): unknown;
 }
 

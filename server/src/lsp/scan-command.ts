@@ -25,6 +25,7 @@ export interface ScanCommandResult {
 export function scanServerCommand(prober: HandshakeProber = nodeHandshakeProber): ServerCommand {
   return {
     id: SCAN_COMMAND,
+    needsTrust: true,
     async run(args, ctx): Promise<ScanCommandResult> {
       const uri = args[0];
       if (typeof uri !== 'string' || !uri.startsWith('file:')) throw new Error(`${SCAN_COMMAND} takes the file: URI of a saved topology as its first argument`);
