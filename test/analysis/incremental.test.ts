@@ -18,8 +18,20 @@ import { rng } from '../support/random.ts';
 
 const casesDir = join(import.meta.dirname, '..', 'rules', 'cases');
 const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
-/** The starting documents: the rule-test topologies and the examples. */
-const corpus = [casesDir, examplesDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort().map((f) => readFileSync(join(dir, f), 'utf8')));
+/**
+ * Components crowded on three addresses and four ports, hubs and spokes, LAN-free paths:
+ * edits here change what the model-only rules (whose diagnostics the incremental layer
+ * reuses) say about statements other than the edited one.
+ */
+const crowded = [
+  'ca Root { }',
+  ...Array.from({ length: 12 }, (_, i) => `server P${i} { address "10.0.0.${i % 3}" port ${1500 + (i % 4)} ssl-port ${1600 + (i % 2)}${i === 0 ? ' hub' : ` spoke-of P${i % 2}`} trusts Root }`),
+  ...Array.from({ length: 6 }, (_, i) => `storage-agent A${i} { address "10.0.0.${i % 3}" port ${1500 + (i % 4)} }\nA${i} -> P${i}`),
+  ...Array.from({ length: 6 }, (_, i) => `client C${i} { trusts Root }\nC${i} -> A${i}\nC${i} -> P${(i + 1) % 12}${i % 2 ? ' plain' : ''}`),
+  ...Array.from({ length: 6 }, (_, i) => `P0 -> P${i + 1}${i % 3 ? '' : ' plain'}`),
+].join('\n') + '\n';
+/** The starting documents: the rule-test topologies, the examples and the crowded one. */
+const corpus = [casesDir, examplesDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort().map((f) => readFileSync(join(dir, f), 'utf8'))).concat(crowded);
 const options = { certificateFiles: new DiskCertificateFiles(casesDir), now: new Date('2026-06-01T00:00:00Z') };
 
 const SNIPPETS = [
@@ -86,6 +98,14 @@ function randomStep(text: string, rnd: () => number): TextEdit[] {
     const target = pick(lineStarts(text.slice(0, from) + text.slice(to)).filter((s) => s <= rest));
     return [{ start: from, end: to, text: '' }, { start: target, end: target, text: block }];
   }
+  if (r < 0.96) {
+    // Paste one string of the text over another (an address copied from another component).
+    const strings = [...text.matchAll(/"[^"\n]*"/g)];
+    if (strings.length > 1) {
+      const target = pick(strings);
+      return [{ start: target.index, end: target.index + target[0].length, text: pick(strings)[0] }];
+    }
+  }
   // Replace a word with another word of the language.
   const p = at();
   const word = /[A-Za-z-]+/g;
@@ -99,7 +119,7 @@ function apply(text: string, e: TextEdit): string {
   return text.slice(0, e.start) + e.text + text.slice(e.end);
 }
 
-function run(seed: number, steps: number): { spliced: number; full: number } {
+function run(seed: number, steps: number): { spliced: number; full: number; reused: number; run: number } {
   const rnd = rng(seed);
   let text = corpus[seed % corpus.length]!;
   const doc = new IncrementalDocument(text);
@@ -121,7 +141,7 @@ function run(seed: number, steps: number): { spliced: number; full: number } {
     assert.deepEqual(doc.parse.ast, fresh.ast, `syntax tree differs at ${where}`);
     assert.deepEqual(doc.analyze(options).diagnostics, analyze(text, options).diagnostics, `diagnostics differ at ${where}`);
   }
-  return doc.counts;
+  return { ...doc.counts, ...doc.ruleCounts };
 }
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -132,6 +152,8 @@ for (const seed of SEEDS) {
     const counts = run(seed, STEPS);
     // The cheap path must be the one mostly taken, or the comparison proves nothing about it.
     assert.ok(counts.spliced > STEPS / 2, `only ${counts.spliced} of ${STEPS} steps were spliced (${counts.full} full parses)`);
+    // Likewise the rule memo: kept diagnostics must be what most memoised rules give.
+    assert.ok(counts.reused * 2 > counts.run, `rule diagnostics were reused ${counts.reused} times and recomputed ${counts.run} times`);
   });
 }
 
