@@ -14,7 +14,11 @@ let client: LanguageClient | undefined;
 /** The server's settings, as sent at start-up; later changes are pulled by the server. */
 function serverSettings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('sptls');
-  return { diagnosticsDelay: config.get('diagnosticsDelay'), expiryWarningDays: config.get('expiryWarningDays') };
+  return {
+    diagnosticsDelay: config.get('diagnosticsDelay'), expiryWarningDays: config.get('expiryWarningDays'), maxDocumentSize: config.get('maxDocumentSize'),
+    // In an untrusted workspace the server reads no certificate file outside its folders.
+    trusted: vscode.workspace.isTrusted,
+  };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
@@ -35,6 +39,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // The id 'sptls' makes the client honour the `sptls.trace.server` setting.
   client = new LanguageClient('sptls', 'sptls', serverOptions, clientOptions);
   await client.start();
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('sptls/workspaceTrust', { trusted: true })));
   registerDiagram(context);
   registerPkiCommands(context, output);
   registerHandshakeCommands(context, output);

@@ -1,7 +1,6 @@
 // VS Code commands over the PKI module: issue certificates, build key databases, inspect a
 // key database. They run the same code as `sptls issue|keydb|inspect` in the extension host,
 // only in a trusted workspace, with cancellable progress, and report to the output channel.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { toText as formatInspectReport } from '../../../server/src/cli/commands/inspect.ts';
@@ -11,6 +10,7 @@ import { formatPlan, resultNotes, runIssue, summarize, type IssueRequest } from 
 import { formatKeydbOutcome, KEYDB_DIR, runKeydb } from '../../../server/src/pki/provision/run.ts';
 import { looksLikePkcs12 } from '../../../server/src/pki/keydb/pkcs12/read.ts';
 import { requireTrust } from '../trust.ts';
+import { boundedFileReader as reader } from '../../../server/src/workspace/bounded-read.ts';
 
 const ISSUE = 'sptls: Issue certificates';
 const KEYDB = 'sptls: Build key databases';
@@ -98,11 +98,10 @@ async function inspect(uri: vscode.Uri | undefined, output: vscode.OutputChannel
   }
   if (!target) return;
   const path = target.fsPath;
-  const reader = { read: (p: string) => readFile(p).then((b) => new Uint8Array(b), () => undefined) };
   const source: PasswordSource = {};
-  const bytes = await reader.read(path);
+  const read = await reader.read(path, 'key-store');
   // A PKCS#12 without a password file beside it: ask, never store.
-  if (bytes && looksLikePkcs12(bytes) && !(await anyExists(pkcs12PasswordFiles(path), reader))) {
+  if (read.ok && looksLikePkcs12(read.bytes) && !(await anyExists(pkcs12PasswordFiles(path)))) {
     const value = await vscode.window.showInputBox({ title: INSPECT, prompt: `Password of ${path}`, password: true, ignoreFocusOut: true });
     if (value === undefined) return;
     source.password = { value, from: 'the password prompt' };
@@ -116,8 +115,8 @@ async function inspect(uri: vscode.Uri | undefined, output: vscode.OutputChannel
   });
 }
 
-async function anyExists(paths: string[], reader: { read(p: string): Promise<Uint8Array | undefined> }): Promise<boolean> {
-  for (const p of paths) if (await reader.read(p)) return true;
+async function anyExists(paths: string[]): Promise<boolean> {
+  for (const p of paths) if ((await reader.read(p, 'password')).ok) return true;
   return false;
 }
 

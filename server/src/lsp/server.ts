@@ -3,10 +3,12 @@
 // own; each is guarded so a thrown error becomes a logged ResponseError and the
 // server keeps running.
 import {
-  CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind,
+  CodeActionKind, ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
+import { fileURLToPath } from 'node:url';
 import type { Analysis } from '../analysis/engine.ts';
+import { formatSize } from '../workspace/bounded-read.ts';
 import { DiagnosticsScheduler } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
 import { codeLensSources, serverCommands } from './extensions.ts';
@@ -24,9 +26,14 @@ export interface Settings {
   /** Milliseconds between the last edit and the diagnostics. */
   diagnosticsDelay: number;
   expiryWarningDays: number;
+  /**
+   * UTF-8 bytes above which a document gets no analysis (docs/limits.md). 4 MiB is about
+   * 85,000 lines, over the 50,000-line benchmark topology (2.3 MB) the server is measured on.
+   */
+  maxDocumentSize: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: 30 };
+export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 };
 
 /** Reads `sptls.*` settings (or the `sptls` section itself); anything malformed keeps its default. */
 export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
@@ -36,7 +43,23 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   return {
     diagnosticsDelay: number(s['diagnosticsDelay'], base.diagnosticsDelay, 10_000),
     expiryWarningDays: number(s['expiryWarningDays'], base.expiryWarningDays, 3650),
+    maxDocumentSize: number(s['maxDocumentSize'], base.maxDocumentSize, 256 * 1024 * 1024),
   };
+}
+
+/**
+ * Whether the editor trusts the workspace: `initializationOptions.trusted`, then the
+ * `sptls/workspaceTrust` notification. Editors that say nothing are trusted, as before.
+ */
+export function readTrust(raw: unknown, base = true): boolean {
+  const trusted = raw && typeof raw === 'object' ? (raw as { trusted?: unknown }).trusted : undefined;
+  return typeof trusted === 'boolean' ? trusted : base;
+}
+
+/** The workspace's folders as paths, from `workspaceFolders` or else `rootUri`. */
+function workspaceFolderPaths(folders: ReadonlyArray<{ uri: string }> | null | undefined, rootUri: string | null | undefined): string[] {
+  const uris = folders?.map((f) => f.uri) ?? (rootUri ? [rootUri] : []);
+  return uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
 }
 
 function stackOf(e: unknown): string {
@@ -47,11 +70,26 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function notInitialized(): ResponseError {
+  return new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized: send initialize first');
+}
+
 export function startServer(connection: Connection): void {
   let settings = DEFAULT_SETTINGS;
   let snippets = false;
   let pullConfiguration = false;
-  const documents = new DocumentStore({ expiryWarningDays: settings.expiryWarningDays });
+  // Requests before `initialize` get -32002 and notifications are dropped (LSP 3.17 §initialize).
+  let initialized = false;
+  let trusted = true;
+  let folders: string[] = [];
+  const analysisSettings = () => ({
+    expiryWarningDays: settings.expiryWarningDays,
+    maxDocumentSize: settings.maxDocumentSize,
+    ...(trusted ? {} : { confineFilesTo: folders }),
+  });
+  const documents = new DocumentStore(analysisSettings());
+  /** Documents told once that they are over the size limit (until they shrink below it). */
+  const toldOversize = new Set<string>();
   const log = (message: string) => connection.console.error(message);
   const diagnostics = new DiagnosticsScheduler(
     documents,
@@ -61,13 +99,35 @@ export function startServer(connection: Connection): void {
   );
 
   function applySettings(next: Settings): void {
-    const reanalyse = next.expiryWarningDays !== settings.expiryWarningDays;
+    const reanalyse = next.expiryWarningDays !== settings.expiryWarningDays || next.maxDocumentSize !== settings.maxDocumentSize;
     settings = next;
     diagnostics.delayMs = next.diagnosticsDelay;
-    if (reanalyse) {
-      documents.updateSettings({ expiryWarningDays: next.expiryWarningDays });
-      for (const uri of documents.uris()) diagnostics.schedule(uri);
+    if (reanalyse) reanalyseAll();
+  }
+
+  function reanalyseAll(): void {
+    documents.updateSettings(analysisSettings());
+    for (const uri of documents.uris()) {
+      tellIfOversize(uri);
+      diagnostics.schedule(uri);
     }
+  }
+
+  /** One warning per document that crosses the size limit; it gets no analysis while over it. */
+  function tellIfOversize(uri: string): void {
+    const size = documents.oversize(uri);
+    if (size === undefined) {
+      toldOversize.delete(uri);
+      return;
+    }
+    if (toldOversize.has(uri)) return;
+    toldOversize.add(uri);
+    // A notification, not window/showMessageRequest: nothing to answer, nothing to wait for.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `sptls: ${uri.replace(/^.*\//, '')} is ${formatSize(size)}, over the ${formatSize(settings.maxDocumentSize)} limit (setting sptls.maxDocumentSize): `
+        + 'it gets no diagnostics, hover, completion or other sptls features; run `sptls check` on it instead.',
+    });
   }
 
   async function fetchSettings(): Promise<void> {
@@ -79,6 +139,7 @@ export function startServer(connection: Connection): void {
   /** A request handler that answers null/empty for unknown documents, honours cancellation and never throws. */
   function onDocument<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, run: (analysis: Analysis, params: P) => R) {
     return (params: P, token?: CancellationToken): R | ResponseError => {
+      if (!initialized) return notInitialized();
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
       try {
         const analysis = documents.analysis(params.textDocument.uri);
@@ -90,9 +151,10 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  /** A notification handler that logs instead of throwing. */
+  /** A notification handler that logs instead of throwing; before `initialize` it drops the notification. */
   function safely<P>(name: string, run: (params: P) => void) {
     return (params: P): void => {
+      if (!initialized) return;
       try {
         run(params);
       } catch (e) {
@@ -105,7 +167,11 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
     pullConfiguration = caps.workspace?.configuration === true;
+    trusted = readTrust(params.initializationOptions);
+    folders = workspaceFolderPaths(params.workspaceFolders, params.rootUri);
     applySettings(readSettings(params.initializationOptions, settings));
+    documents.updateSettings(analysisSettings());
+    initialized = true;
     return {
       serverInfo: { name: 'sptls', version: '0.1.0' },
       capabilities: {
@@ -139,19 +205,30 @@ export function startServer(connection: Connection): void {
     else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${messageOf(e)}`));
   }));
 
+  connection.onNotification('sptls/workspaceTrust', safely('workspaceTrust', (params: unknown) => {
+    const next = readTrust(params, trusted);
+    if (next === trusted) return;
+    trusted = next;
+    reanalyseAll();
+  }));
+
   connection.onDidOpenTextDocument(safely('didOpen', (params) => {
     const { uri, version, text } = params.textDocument;
     documents.open(uri, version, text);
+    tellIfOversize(uri);
     diagnostics.schedule(uri);
   }));
 
   connection.onDidChangeTextDocument(safely('didChange', (params) => {
     const { uri, version } = params.textDocument;
-    if (documents.change(uri, version, params.contentChanges)) diagnostics.schedule(uri);
+    if (!documents.change(uri, version, params.contentChanges)) return;
+    tellIfOversize(uri);
+    diagnostics.schedule(uri);
   }));
 
   connection.onDidCloseTextDocument(safely('didClose', (params) => {
     documents.close(params.textDocument.uri);
+    toldOversize.delete(params.textDocument.uri);
     diagnostics.clear(params.textDocument.uri);
   }));
 
@@ -174,6 +251,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(onDocument('codeLens', [], (a, p) => codeLensSources.flatMap((s) => s.lenses(a, p.textDocument.uri))));
 
   connection.onWorkspaceSymbol((params, token) => {
+    if (!initialized) return notInitialized();
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'workspaceSymbol cancelled');
     try {
       return workspaceSymbols(documents.all(), params.query);
@@ -184,6 +262,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onExecuteCommand(async (params) => {
+    if (!initialized) return notInitialized();
     const command = serverCommands.find((c) => c.id === params.command);
     if (!command) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
     try {
