@@ -4,9 +4,13 @@ import { propertiesOf, type Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
 import { article, tlsCapCause, tlsCapFix, type RuleContext } from './context.ts';
+import { reads } from './reads.ts';
 
 
 const MIN_RSA_BITS = 2048;
+
+/** What checkValues reads: every value. */
+export const valuesReads = reads('all');
 
 export function checkValues(ctx: RuleContext): void {
   const { model } = ctx;
