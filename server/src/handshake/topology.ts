@@ -11,7 +11,7 @@ import type { Analysis } from '../analysis/engine.ts';
 import { dnKey } from '../analysis/dn.ts';
 import type { Entity } from '../analysis/model.ts';
 import { tlsRange } from '../analysis/versions.ts';
-import { defaultPkiDir } from '../pki/issue/run.ts';
+import { defaultPkiDir } from '../workspace/topology.ts';
 import { MANIFEST_FILE } from '../pki/issue/layout.ts';
 import { pkiFromDir, trustPems, type RehearsalPki } from '../simulate/pki.ts';
 import { trustEntries } from '../simulate/plan.ts';

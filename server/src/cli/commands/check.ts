@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { LineIndex } from '../../analysis/positions.ts';
 import { auditKeyDbs } from '../../pki/audit/audit.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
-import { defaultPkiDir } from '../../pki/issue/run.ts';
+import { defaultPkiDir } from '../../workspace/topology.ts';
 import { loadIssuedPki } from '../../pki/provision/issued.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { readTopologyFile } from '../topology-input.ts';

@@ -7,7 +7,7 @@ import {
 } from '../../handshake/index.ts';
 import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
 import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
-import { analyzeTopology } from '../../pki/issue/run.ts';
+import { analyzeTopology } from '../../workspace/topology.ts';
 import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls handshake HOST:PORT [options]
