@@ -43,6 +43,8 @@ export interface CommandResult {
   text: string;
   /** URIs of files the command wrote (the server also asks the client to show the main one). */
   written: string[];
+  /** Set when the command can run once the user supplies this option (inspect: a PKCS#12 password). */
+  needs?: 'password';
 }
 
 /** `sptls/diagram` request: the SVG of an open (or saved) topology. */
@@ -57,7 +59,7 @@ export interface Position {
   character: number;
 }
 
-/** One clickable element of the SVG: `data-id` in the SVG, its source range. */
+/** One clickable element of the SVG (nodes and connections carry `data-id` = `id`), with its source range. */
 export interface DiagramElement {
   id: string;
   /** UTF-16 offsets into the document the diagram was drawn from. */

@@ -58,6 +58,11 @@ export class DocumentStore {
     return this.entries.has(uri);
   }
 
+  /** The current text of an open document (unsaved edits included). */
+  text(uri: string): string | undefined {
+    return this.entries.get(uri)?.document.getText();
+  }
+
   version(uri: string): number | undefined {
     return this.entries.get(uri)?.document.version;
   }

@@ -6,10 +6,14 @@ import {
   CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
+import { DIAGRAM_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type DiagramParams } from '../../../protocol/index.ts';
 import type { Analysis } from '../analysis/engine.ts';
+import { commandEntries } from './commands/index.ts';
+import { runCommand } from './commands/registry.ts';
+import { diagram } from './diagram.ts';
 import { DiagnosticsScheduler } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
-import { codeLensSources, serverCommands } from './extensions.ts';
+import { codeLensSources } from './extensions.ts';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions.ts';
 import { completion } from './features/completion.ts';
 import { foldingRanges } from './features/folding.ts';
@@ -19,6 +23,7 @@ import { definition, documentHighlights, prepareRename, references, rename } fro
 import { selectionRanges } from './features/selection.ts';
 import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.ts';
 import { documentSymbols, workspaceSymbols } from './features/symbols.ts';
+import { WorkspaceTrust } from './trust.ts';
 
 export interface Settings {
   /** Milliseconds between the last edit and the diagnostics. */
@@ -51,6 +56,9 @@ export function startServer(connection: Connection): void {
   let settings = DEFAULT_SETTINGS;
   let snippets = false;
   let pullConfiguration = false;
+  let progressSupport = false;
+  let showDocumentSupport = false;
+  let trust = new WorkspaceTrust(undefined);
   const documents = new DocumentStore({ expiryWarningDays: settings.expiryWarningDays });
   const log = (message: string) => connection.console.error(message);
   const diagnostics = new DiagnosticsScheduler(
@@ -105,6 +113,9 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
     pullConfiguration = caps.workspace?.configuration === true;
+    progressSupport = caps.window?.workDoneProgress === true;
+    showDocumentSupport = caps.window?.showDocument?.support === true;
+    trust = new WorkspaceTrust(params.initializationOptions);
     applySettings(readSettings(params.initializationOptions, settings));
     return {
       serverInfo: { name: 'sptls', version: '0.1.0' },
@@ -124,7 +135,7 @@ export function startServer(connection: Connection): void {
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
         codeLensProvider: { resolveProvider: false },
-        ...(serverCommands.length ? { executeCommandProvider: { commands: serverCommands.map((c) => c.id) } } : {}),
+        executeCommandProvider: { commands: commandEntries.map((c) => c.id) },
       },
     };
   });
@@ -183,14 +194,29 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onExecuteCommand(async (params) => {
-    const command = serverCommands.find((c) => c.id === params.command);
-    if (!command) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, safely('workspaceTrust', (params: unknown) => trust.update(params)));
+
+  connection.onExecuteCommand(async (params, token, workDoneProgress) => {
+    const entry = commandEntries.find((c) => c.id === params.command);
+    if (!entry) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
     try {
-      return await command.run(params.arguments ?? [], { documents, log });
+      return await runCommand(entry, params.arguments ?? [], token, {
+        connection, documents, trusted: () => trust.trusted, attached: workDoneProgress,
+        createProgress: progressSupport, showDocument: showDocumentSupport,
+      });
     } catch (e) {
       log(`sptls: command ${params.command} failed: ${stackOf(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${messageOf(e)}`);
+    }
+  });
+
+  connection.onRequest(DIAGRAM_REQUEST, async (params: DiagramParams, token) => {
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'diagram cancelled');
+    try {
+      return await diagram(params.textDocument.uri, documents, new Date());
+    } catch (e) {
+      log(`sptls: diagram of ${params.textDocument?.uri} failed: ${stackOf(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `sptls diagram failed: ${messageOf(e)}`);
     }
   });
 

@@ -1,14 +1,20 @@
-// Workspace trust: editing features run everywhere, but commands that write key
-// material or open network connections run only in a trusted workspace (package.json
-// declares `untrustedWorkspaces: limited`).
-import * as vscode from 'vscode';
+// Workspace trust as the client reports it: `initializationOptions.trusted` at start,
+// then `sptls/workspaceTrust { trusted }` when it changes. A client that says nothing
+// (Neovim, Emacs, a CI script) is trusted: the user started the server on their files.
+// Commands that write key material or open connections ask `trusted` (commands/registry.ts).
+import type { WorkspaceTrustParams } from '../../../protocol/index.ts';
 
-/** True in a trusted workspace; otherwise says why the command did not run and returns false. */
-export function requireTrust(commandTitle: string): boolean {
-  if (vscode.workspace.isTrusted) return true;
-  void vscode.window.showWarningMessage(
-    `sptls: "${commandTitle}" writes key material or opens network connections, so it runs only in a trusted workspace. ` +
-      'Use "Workspaces: Manage Workspace Trust" to trust this folder; editing, diagnostics and quick fixes work without it.',
-  );
-  return false;
+export class WorkspaceTrust {
+  trusted: boolean;
+
+  constructor(initializationOptions: unknown) {
+    const said = initializationOptions && typeof initializationOptions === 'object' ? (initializationOptions as Record<string, unknown>)['trusted'] : undefined;
+    this.trusted = said !== false;
+  }
+
+  /** Applies a `sptls/workspaceTrust` notification; anything but a boolean `trusted` is ignored. */
+  update(params: unknown): void {
+    const trusted = params && typeof params === 'object' ? (params as Partial<WorkspaceTrustParams>).trusted : undefined;
+    if (typeof trusted === 'boolean') this.trusted = trusted;
+  }
 }

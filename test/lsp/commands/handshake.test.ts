@@ -1,6 +1,6 @@
-// The editor's "Test handshake" and "Simulate topology" commands without VS Code: lens
-// arguments from the real code-lens feature, a real listener on 127.0.0.1 serving an
-// issued certificate, and the text the result view shows.
+// The server's "Test handshake" and "Simulate topology" commands: lens arguments from the
+// real code-lens feature, a real listener on 127.0.0.1 serving an issued certificate, and
+// the result every client shows.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -8,13 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createServer, type Server } from 'node:tls';
-import {
-  knownTarget, lensArguments, simulationText, targetProblem, targetPrompt, testHandshake, unlessCancelled, type TestHandshakeArgs,
-} from '../../client/src/commands/handshake-logic.ts';
-import { createFakeProber, nodeHandshakeProber } from '../../server/src/handshake/index.ts';
-import { codeLenses } from '../../server/src/lsp/features/code-lens.ts';
-import { analyzeTopology, runIssue } from '../../server/src/pki/issue/run.ts';
-import { rehearsalIssuer } from '../../server/src/simulate/pki.ts';
+import { pathToFileURL } from 'node:url';
+import type { TestHandshakeOptions } from '../../../protocol/index.ts';
+import { createFakeProber, nodeHandshakeProber } from '../../../server/src/handshake/index.ts';
+import { knownTarget, lensArguments, makeTestHandshake, testHandshake, unlessCancelled } from '../../../server/src/lsp/commands/handshake.ts';
+import type { CommandContext } from '../../../server/src/lsp/commands/registry.ts';
+import { simulationText } from '../../../server/src/lsp/commands/simulate.ts';
+import { DocumentStore } from '../../../server/src/lsp/documents.ts';
+import { codeLenses } from '../../../server/src/lsp/features/code-lens.ts';
+import { runIssue } from '../../../server/src/pki/issue/run.ts';
+import { rehearsalIssuer } from '../../../server/src/simulate/pki.ts';
+import { analyzeTopology } from '../../../server/src/workspace/topology.ts';
 
 let dir: string;
 let topology: string;
@@ -51,16 +55,22 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const lensArgs = (): TestHandshakeArgs[] =>
-  codeLenses(analyzeTopology(topology, text), `file://${topology}`).map((l) => lensArguments(l.command!.arguments![0])!);
+const lensArgs = (): TestHandshakeOptions[] =>
+  codeLenses(analyzeTopology(topology, text), pathToFileURL(topology).href).map((l) => lensArguments(l.command!.arguments![1] as Record<string, unknown>)!);
+
+/** A command context with no client: progress and shown documents are recorded. */
+function context(signal = new AbortController().signal) {
+  const steps: string[] = [];
+  const ctx: CommandContext = { documents: new DocumentStore({ expiryWarningDays: 30 }), progress: (m) => steps.push(m), signal, showDocument: async () => {} };
+  return { ctx, steps };
+}
 
 describe('lens arguments', () => {
-  const good = { uri: 'file:///t.sptls', line: 3, initiator: 'C', responder: 'SP', host: 'h', port: 1500 };
-  const cases: Array<[string, unknown, boolean]> = [
+  const good = { line: 3, initiator: 'C', responder: 'SP', host: 'h', port: 1500 };
+  const cases: Array<[string, Record<string, unknown>, boolean]> = [
     ['complete', good, true],
     ['without host and port', { ...good, host: undefined, port: undefined }, true],
-    ['nothing', undefined, false],
-    ['a string', 'C -> SP', false],
+    ['nothing', {}, false],
     ['port out of range', { ...good, port: 70000 }, false],
     ['port as text', { ...good, port: '1500' }, false],
     ['no initiator', { ...good, initiator: undefined }, false],
@@ -72,16 +82,37 @@ describe('lens arguments', () => {
     assert.deepEqual(args.map((a) => `${a.initiator}->${a.responder} ${knownTarget(a) ? 'known' : 'ask'}`), ['C->SP known', 'C->FAR ask']);
   });
 
-  it('asks for what the topology lacks, and validates the answer', () => {
+  it('without an address the command asks for a target; a typed one is checked before anything is probed', async () => {
     const far = lensArgs()[1]!;
-    assert.deepEqual(targetPrompt(far), { value: ':1500', prompt: 'FAR has no address in the topology: where does it listen? (HOST:PORT)' });
-    assert.equal(targetProblem('far.test:1500'), null);
-    assert.match(targetProblem('far.test') ?? '', /not HOST:PORT/);
-    assert.match(targetProblem('far.test:0') ?? '', /outside 1\.\.65535/);
+    const prober = createFakeProber();
+    const command = makeTestHandshake(prober);
+    const uri = pathToFileURL(topology).href;
+    const ask = await command.run([uri, far], context().ctx);
+    assert.equal(ask.ok, false);
+    assert.match(ask.summary, /FAR has no address in the topology: give the target "HOST:PORT"/);
+    assert.match((await command.run([uri, { ...far, target: 'far.test' }], context().ctx)).summary, /not HOST:PORT/);
+    assert.match((await command.run([uri, { ...far, target: 'far.test:0' }], context().ctx)).summary, /outside 1\.\.65535/);
+    assert.equal(prober.calls.length, 0);
+  });
+
+  it('arguments that are not [uri, lens options] are refused as such', async () => {
+    const command = makeTestHandshake(createFakeProber());
+    await assert.rejects(command.run([], context().ctx), /first argument must be the document URI/);
+    await assert.rejects(command.run(['file:///t.sptls', 'C -> SP'], context().ctx), /second argument must be an options object/);
+    await assert.rejects(command.run(['file:///t.sptls', { initiator: 'C' }], context().ctx), /lens's \{ line, initiator, responder/);
   });
 });
 
 describe('test handshake as the initiator', () => {
+  it('the server command, run with the lens of C -> SP, answers the report text with the verdict first', async () => {
+    const { ctx, steps } = context();
+    const r = await makeTestHandshake(nodeHandshakeProber).run([pathToFileURL(topology).href, lensArgs()[0]!], ctx);
+    assert.equal(r.ok, true, r.text);
+    assert.match(r.summary, /^TRUSTED {2}127\.0\.0\.1:\d+ {2}exit 0$/);
+    assert.equal(r.text.split('\n')[0], r.summary);
+    assert.deepEqual(steps, [`handshake with SP (127.0.0.1:${knownTarget(lensArgs()[0]!)!.port}) as C`]);
+  });
+
   it('the lens of C -> SP reaches the listener, trusts via Root and finds the issued certificate', async () => {
     const args = lensArgs()[0]!;
     const r = await testHandshake({ topologyPath: topology, text, args, target: knownTarget(args)!, prober: nodeHandshakeProber, timeoutMs: 3000 });
@@ -122,11 +153,21 @@ describe('simulate and cancellation', () => {
   });
 
   it('a cancelled wait resolves with null at once; an uncancelled one with the result', async () => {
-    let cancel: () => void = () => {};
+    const controller = new AbortController();
     const slow = new Promise<string>((r) => setTimeout(() => r('late'), 2000).unref());
-    const waiting = unlessCancelled(slow, (l) => { cancel = l; });
-    cancel();
+    const waiting = unlessCancelled(slow, controller.signal);
+    controller.abort();
     assert.equal(await waiting, null);
-    assert.equal(await unlessCancelled(Promise.resolve('done'), () => {}), 'done');
+    assert.equal(await unlessCancelled(Promise.resolve('done'), new AbortController().signal), 'done');
+  });
+
+  it('a command cancelled while it probes answers "cancelled" without waiting for the peer', async () => {
+    const controller = new AbortController();
+    // A prober that never answers: only the cancellation can end the command.
+    const prober = { ...createFakeProber(), probe: () => new Promise<never>(() => {}) };
+    const running = makeTestHandshake(prober).run([pathToFileURL(topology).href, lensArgs()[0]!], context(controller.signal).ctx);
+    controller.abort();
+    const r = await running;
+    assert.deepEqual([r.ok, r.summary], [false, 'cancelled']);
   });
 });

@@ -1,71 +1,44 @@
-// What the editor's "Test handshake" and "Simulate topology" commands do, without
-// VS Code: the lens arguments checked, the target completed, the probe made as the
-// initiator (the same code as `sptls handshake --from`), and the result as text with
-// the verdict first. handshake.ts only adds prompts, progress and the result view.
-import { basename, dirname } from 'node:path';
-import { existsSync } from 'node:fs';
-import type { Analysis } from '../../../server/src/analysis/engine.ts';
-import { parseTarget } from '../../../server/src/cli/commands/handshake.ts';
-import { UsageError } from '../../../server/src/cli/io.ts';
-import { renderText } from '../../../server/src/handshake/render.ts';
-import type { HandshakeProber, HandshakeReport } from '../../../server/src/handshake/report.ts';
-import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../../server/src/handshake/topology.ts';
-import type { TestHandshakeArgs } from '../../../server/src/lsp/features/code-lens.ts';
-import { analyzeTopology, defaultPkiDir } from '../../../server/src/pki/issue/run.ts';
-import { pkiFromDir, renderSimulationText, simulate, temporaryPki, type RehearseOptions } from '../../../server/src/simulate/index.ts';
+// `sptls.testHandshake [uri, { line, initiator, responder, host?, port?, target? }]`: the
+// code lens above each TLS connection. One probe as the lens's initiator (the same code
+// as `sptls handshake --from`), the text the verdict first. `target` ("HOST:PORT", typed
+// by the user) stands in for an address or port the topology lacks.
+import { basename } from 'node:path';
+import type { CommandResult, TestHandshakeOptions } from '../../../../protocol/index.ts';
+import { nodeHandshakeProber } from '../../handshake/prober.ts';
+import { renderText } from '../../handshake/render.ts';
+import type { HandshakeProber, HandshakeReport } from '../../handshake/report.ts';
+import { splitTarget } from '../../handshake/target.ts';
+import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
+import { analyzeTopology } from '../../workspace/topology.ts';
+import { ArgumentError, optionsArgument, refusal, uriArgument, type CommandContext, type ServerCommand } from './registry.ts';
+import { savedTopology } from './topology.ts';
 
-export type { TestHandshakeArgs } from '../../../server/src/lsp/features/code-lens.ts';
-
-/** The lens's argument object, checked (a command can be run by hand with anything). */
-export function lensArguments(raw: unknown): TestHandshakeArgs | null {
-  if (!raw || typeof raw !== 'object') return null;
-  const a = raw as Record<string, unknown>;
-  if (typeof a['uri'] !== 'string' || typeof a['initiator'] !== 'string' || typeof a['responder'] !== 'string' || typeof a['line'] !== 'number') return null;
+/** The lens's options, checked (a command can be sent by any client with anything). */
+export function lensArguments(raw: Record<string, unknown>): TestHandshakeOptions | null {
+  const a = raw;
+  if (typeof a['initiator'] !== 'string' || typeof a['responder'] !== 'string' || typeof a['line'] !== 'number') return null;
   if (a['host'] !== undefined && typeof a['host'] !== 'string') return null;
   if (a['port'] !== undefined && (typeof a['port'] !== 'number' || !Number.isInteger(a['port']) || a['port'] < 1 || a['port'] > 65535)) return null;
   return {
-    uri: a['uri'], line: a['line'], initiator: a['initiator'], responder: a['responder'],
+    line: a['line'], initiator: a['initiator'], responder: a['responder'],
     ...(a['host'] !== undefined ? { host: a['host'] as string } : {}), ...(a['port'] !== undefined ? { port: a['port'] as number } : {}),
   };
 }
 
-/** HOST:PORT from the topology, or null when the user must be asked. */
-export function knownTarget(args: TestHandshakeArgs): { host: string; port: number } | null {
+/** HOST:PORT from the topology, else null (the user must say where the responder listens). */
+export function knownTarget(args: TestHandshakeOptions): { host: string; port: number } | null {
   return args.host !== undefined && args.port !== undefined ? { host: args.host, port: args.port } : null;
-}
-
-/** What the input box starts with when the topology lacks the address or the port. */
-export function targetPrompt(args: TestHandshakeArgs): { value: string; prompt: string } {
-  const missing = [args.host === undefined ? 'address' : null, args.port === undefined ? 'port' : null].filter((m) => m !== null);
-  return {
-    value: `${args.host ?? ''}:${args.port ?? ''}`,
-    prompt: `${args.responder} has no ${missing.join(' or ')} in the topology: where does it listen? (HOST:PORT)`,
-  };
-}
-
-/** Null when the text is HOST:PORT, else why not (for the input box's validation). */
-export function targetProblem(text: string): string | null {
-  try {
-    parseTarget(text.trim());
-    return null;
-  } catch (e) {
-    if (e instanceof UsageError) return e.message;
-    throw e;
-  }
-}
-
-export function parseTargetText(text: string): { host: string; port: number } {
-  return parseTarget(text.trim());
 }
 
 export interface TestHandshakeRequest {
   /** The saved topology file (the issued PKI is found beside it). */
   topologyPath: string;
   text: string;
-  args: TestHandshakeArgs;
+  args: TestHandshakeOptions;
   target: { host: string; port: number };
   prober: HandshakeProber;
   timeoutMs?: number;
+  now?: Date;
 }
 
 export type TestHandshakeResult =
@@ -75,39 +48,56 @@ export type TestHandshakeResult =
 
 /** One probe as the lens's initiator; the text is the report with a heading naming the connection. */
 export async function testHandshake(req: TestHandshakeRequest): Promise<TestHandshakeResult> {
-  const analysis = analyzeTopology(req.topologyPath, req.text);
+  const now = req.now ?? new Date();
+  const analysis = analyzeTopology(req.topologyPath, req.text, now);
   let plan;
   try {
     const pki = issuedPki(req.topologyPath, analysis, undefined, basename(req.topologyPath));
-    plan = planTopologyProbe(analysis, pki, req.args.initiator, req.target);
+    plan = planTopologyProbe(analysis, pki, req.args.initiator, req.target, now);
   } catch (e) {
     if (e instanceof TopologyProbeError) return { kind: 'refused', message: e.message };
     throw e;
   }
   const report = await probeFromTopology(req.prober, req.target, plan, req.timeoutMs ? { timeoutMs: req.timeoutMs } : {});
-  const heading = `${req.args.initiator} -> ${req.args.responder}  (${basename(req.topologyPath)}, line ${req.args.line + 1}), tested as ${req.args.initiator} at ${new Date().toISOString()}`;
+  const heading = `${req.args.initiator} -> ${req.args.responder}  (${basename(req.topologyPath)}, line ${req.args.line + 1}), tested as ${req.args.initiator} at ${now.toISOString()}`;
   return { kind: 'report', report, text: `${renderText(report)}\n${heading}\n` };
 }
 
-/** The `sptls simulate` matrix of a saved topology: its issued PKI, else a temporary one. */
-export async function simulationText(topologyPath: string, text: string, options: RehearseOptions): Promise<string> {
-  const analysis: Analysis = analyzeTopology(topologyPath, text);
-  const dir = defaultPkiDir(topologyPath);
-  const pki = existsSync(dir)
-    ? pkiFromDir(dir, analysis, `${basename(dirname(dir))}/pki (issued)`)
-    : await temporaryPki(analysis, { now: new Date(), topologyName: basename(topologyPath) });
-  try {
-    const rows = await simulate(analysis, pki, options);
-    return renderSimulationText({ file: basename(topologyPath), pki: pki.description, rows });
-  } finally {
-    await pki.dispose();
-  }
-}
-
-/** Resolves with the work's result, or with null as soon as `onCancel` fires (the work winds down on its own timeouts). */
-export function unlessCancelled<T>(work: Promise<T>, onCancel: (listener: () => void) => void): Promise<T | null> {
+/** Resolves with the work's result, or with null as soon as `signal` aborts (the work winds down on its own timeouts). */
+export function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal): Promise<T | null> {
   return new Promise((resolve, reject) => {
-    onCancel(() => resolve(null));
+    if (signal.aborted) resolve(null);
+    signal.addEventListener('abort', () => resolve(null), { once: true });
     work.then(resolve, reject);
   });
 }
+
+const NOT_TESTED = 'not tested';
+
+/** The server command, with the prober it probes through (tests give a fake). */
+export function makeTestHandshake(prober: HandshakeProber): ServerCommand {
+  return {
+    async run(raw: unknown[], ctx: CommandContext): Promise<CommandResult> {
+      const uri = uriArgument(raw);
+      const options = optionsArgument(raw);
+      const args = lensArguments(options);
+      if (!args) throw new ArgumentError('the options must be the lens\'s { line, initiator, responder, host?, port? }');
+      let target = knownTarget(args);
+      if (options['target'] !== undefined) {
+        const typed = typeof options['target'] === 'string' ? splitTarget(options['target'].trim()) : 'target must be a string';
+        if (typeof typed === 'string') return refusal(NOT_TESTED, [typed]);
+        target = typed;
+      }
+      if (!target) return refusal(NOT_TESTED, [`${args.responder} has no ${args.host === undefined ? 'address' : 'port'} in the topology: give the target "HOST:PORT" in the options`]);
+      const topology = await savedTopology(uri, ctx.documents);
+      if (typeof topology === 'string') return refusal(NOT_TESTED, [topology]);
+      ctx.progress(`handshake with ${args.responder} (${target.host}:${target.port}) as ${args.initiator}`);
+      const result = await unlessCancelled(testHandshake({ topologyPath: topology.path, text: topology.text, args, target, prober }), ctx.signal);
+      if (result === null) return { ok: false, summary: 'cancelled', text: '', written: [] };
+      if (result.kind === 'refused') return refusal(NOT_TESTED, [result.message]);
+      return { ok: result.report.outcome === 'trusted', summary: result.text.split('\n')[0]!, text: result.text, written: [] };
+    },
+  };
+}
+
+export const testHandshakeCommand: ServerCommand = makeTestHandshake(nodeHandshakeProber);
