@@ -71,7 +71,10 @@ export interface DiagramElement {
 export interface DiagramResult {
   /** Document version the diagram was drawn from (null for a file read from disk). */
   version: number | null;
+  /** No `<style>` inside: the client's page loads `css` (under its own CSP, e.g. a webview's nonce). */
   svg: string;
+  /** The stylesheet of the SVG's classes; colours follow `--vscode-*` variables when present, fixed ones otherwise. */
+  css: string;
   elements: DiagramElement[];
 }
 

@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentSecurityPolicy, diagramPage } from '../../client/src/diagram/html.ts';
 import { parseWebviewMessage, reveal, revealMessageFor, type ElementLike, type WebviewMessage } from '../../client/src/diagram/protocol.ts';
+import { DIAGRAM_CSS } from '../../server/src/diagram/index.ts';
 import { diagram } from '../../server/src/lsp/diagram.ts';
 import { DocumentStore } from '../../server/src/lsp/documents.ts';
 import { webviewMain } from '../../client/src/diagram/webview-script.ts';
 import { parseXml, withClass } from './samples.ts';
 
-const page = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce-VALUE_123' };
+const page = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce-VALUE_123', diagramCss: DIAGRAM_CSS };
 const TOPOLOGY = 'ca Root { }\nserver S { certificate signed-by Root trusts Root }\nclient C { trusts Root }\nC -> S\n';
 
 /** What the server's `sptls/diagram` answers for TOPOLOGY, open unsaved in the editor. */

@@ -34,7 +34,7 @@ let expectedCompletion: string[];
 
 before(() => {
   ensureBuilt();
-  analysis = analyze(readFileSync(FILE, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(FILE)) });
+  analysis = analyze(readFileSync(FILE, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(FILE)), now: new Date() });
   expectedDiagnostics = analysis.diagnostics.map((d) => `${analysis.lines.position(d.start).line} ${d.code}`).sort();
   const untrusted = analysis.diagnostics.find((d) => d.code === 'untrusted-responder')!;
   const link = analysis.model.links.find((l) => l.connection.from.start === untrusted.start)!;

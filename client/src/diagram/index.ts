@@ -49,13 +49,26 @@ class DiagramPanel {
       enableScripts: true,
       localResourceRoots: [],
     });
-    this.panel.webview.html = diagramPage({ cspSource: this.panel.webview.cspSource, nonce: randomBytes(18).toString('base64url') });
+    void this.load();
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => this.received(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === this.document) this.schedule(); }),
       vscode.window.onDidChangeActiveTextEditor((e) => { if (e && e.document.languageId === 'sptls') this.follow(e.document); }),
       this.panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** The page carries the diagram's stylesheet, which the server sends with each drawing: the page is made after the first. */
+  private async load(): Promise<void> {
+    const css = await this.draw().then((d) => d.css, () => '');
+    if (!this.closed) this.panel.webview.html = diagramPage({ cspSource: this.panel.webview.cspSource, nonce: randomBytes(18).toString('base64url'), diagramCss: css });
+  }
+
+  private async draw(): Promise<DiagramResult> {
+    const params: DiagramParams = { textDocument: { uri: this.document.uri.toString() } };
+    const drawn = await this.client()?.sendRequest<DiagramResult | null>(DIAGRAM_REQUEST, params);
+    if (!drawn) throw new Error('the language server has not opened this document');
+    return drawn;
   }
 
   onDispose(listener: () => void): void {
@@ -76,13 +89,9 @@ class DiagramPanel {
 
   private async render(): Promise<void> {
     const generation = ++this.generation;
-    const doc = this.document;
     let message: HostMessage;
     try {
-      const params: DiagramParams = { textDocument: { uri: doc.uri.toString() } };
-      const drawn = await this.client()?.sendRequest<DiagramResult | null>(DIAGRAM_REQUEST, params);
-      if (!drawn) throw new Error('the language server has not opened this document');
-      message = { type: 'render', svg: drawn.svg };
+      message = { type: 'render', svg: (await this.draw()).svg };
     } catch (e) {
       message = { type: 'error', message: `The diagram could not be drawn: ${e instanceof Error ? e.message : String(e)}` };
     }

@@ -12,8 +12,8 @@ import { applySuppressions, findSuppressions } from './suppression.ts';
 
 export interface AnalysisOptions {
   certificateFiles: CertificateFiles;
-  /** The instant validity rules use; defaults to now. */
-  now?: Date;
+  /** The instant validity rules use. Required: analysis reads no clock; the caller (CLI, server) supplies it at the edge. */
+  now: Date;
   expiryWarningDays?: number;
 }
 
@@ -35,7 +35,7 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
   const report: Report = (code, span, message, data) => {
     diagnostics.push({ code, severity: RULES[code], message, start: span.start, end: span.end, ...(data ? { data } : {}) });
   };
-  const ctx = { model, chains, report, now: options.now ?? new Date(), expiryWarningDays: options.expiryWarningDays ?? 30 };
+  const ctx = { model, chains, report, now: options.now, expiryWarningDays: options.expiryWarningDays ?? 30 };
   for (const check of RULE_CHECKS) check(ctx);
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   return { text, lines, parse: parsed, model, chains, diagnostics: applySuppressions(diagnostics, findSuppressions(parsed.ast, text, lines)) };

@@ -1,4 +1,4 @@
-// Push diagnostics, debounced per document: a burst of edits is analysed once, after
+// Push diagnostics, debounced per document: a burst of edits is analyzed once, after
 // the last one, and an edit that arrives while a publication is pending replaces it.
 import type { Diagnostic } from 'vscode-languageserver';
 import { toLspDiagnostic } from './convert.ts';
@@ -20,7 +20,7 @@ export class DiagnosticsScheduler {
     this.delayMs = delayMs;
   }
 
-  /** (Re)starts the document's timer: only the last edit of a burst is analysed. */
+  /** (Re)starts the document's timer: only the last edit of a burst is analyzed. */
   schedule(uri: string): void {
     this.cancel(uri);
     this.timers.set(uri, setTimeout(() => this.publishNow(uri), this.delayMs));

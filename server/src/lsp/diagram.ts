@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { DiagramElement, DiagramResult } from '../../../protocol/index.ts';
 import { analyze, type Analysis } from '../analysis/engine.ts';
-import { renderDiagram } from '../diagram/index.ts';
+import { DIAGRAM_CSS, renderDiagram } from '../diagram/index.ts';
 import { certificateFilesFor, type DocumentStore } from './documents.ts';
 
 /** The open document's analysis, else the saved file's; null when neither exists. */
@@ -26,5 +26,5 @@ export async function diagram(uri: string, documents: DocumentStore, now: Date):
   // Every element the SVG marks with data-id/data-start/data-end, in the model's terms.
   const elements: DiagramElement[] = [...model.nodes, ...model.connections, ...model.chains].map(({ id, start, end }) => (
     { id, start, end, range: { start: analysis.lines.position(start), end: analysis.lines.position(end) } }));
-  return { version: found.version, svg, elements };
+  return { version: found.version, svg, css: DIAGRAM_CSS, elements };
 }

@@ -1,4 +1,4 @@
-// Open documents and their analyses. Each document version is parsed and analysed at
+// Open documents and their analyses. Each document version is parsed and analyzed at
 // most once, on first use; every request and the diagnostics of that version share
 // the result. A new version or new settings simply make the cached one stale.
 import { dirname } from 'node:path';
@@ -32,9 +32,12 @@ interface Entry {
 export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
   private settings: AnalysisSettings;
+  /** The instant an analysis is made at (the analysis itself reads no clock). */
+  private readonly clock: () => Date;
 
-  constructor(settings: AnalysisSettings) {
+  constructor(settings: AnalysisSettings, clock: () => Date = () => new Date()) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   open(uri: string, version: number, text: string): void {
@@ -83,6 +86,7 @@ export class DocumentStore {
     if (!entry) return null;
     entry.analysis ??= analyze(entry.document.getText(), {
       certificateFiles: certificateFilesFor(uri),
+      now: this.clock(),
       expiryWarningDays: this.settings.expiryWarningDays,
     });
     return entry.analysis;

@@ -69,10 +69,10 @@ export function startServer(connection: Connection): void {
   );
 
   function applySettings(next: Settings): void {
-    const reanalyse = next.expiryWarningDays !== settings.expiryWarningDays;
+    const reanalyze = next.expiryWarningDays !== settings.expiryWarningDays;
     settings = next;
     diagnostics.delayMs = next.diagnosticsDelay;
-    if (reanalyse) {
+    if (reanalyze) {
       documents.updateSettings({ expiryWarningDays: next.expiryWarningDays });
       for (const uri of documents.uris()) diagnostics.schedule(uri);
     }

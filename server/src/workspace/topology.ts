@@ -1,4 +1,4 @@
-// A topology file on disk as every command sees it: analysed with its certificate
+// A topology file on disk as every command sees it: analyzed with its certificate
 // files read relative to its folder, at the time the caller gives (the clock is read
 // here, at the edge, never inside the analysis), and its issued PKI in pki/ beside it.
 import { dirname, join } from 'node:path';

@@ -89,7 +89,7 @@ export const checkCommand: Command = {
       const input = readTopologyFile(path, io, 'check');
       if (!input) { ioError = true; continue; }
       const full = input.path;
-      const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
+      const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(full)), now: now ?? new Date() });
       let found = analysis.diagnostics;
       if (keyDbSource) {
         const pki = loadIssuedPki(defaultPkiDir(full));

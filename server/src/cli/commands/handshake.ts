@@ -5,7 +5,7 @@ import {
   nodeHandshakeProber, readTrustFile, renderJson, renderText, TrustInputError, TLS_VERSIONS, DEFAULT_TIMEOUT_MS,
   type HandshakeProber, type ProbeOptions, type TlsVersion,
 } from '../../handshake/index.ts';
-import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
+import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../simulate/topology-probe.ts';
 import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
 import { splitTarget } from '../../handshake/target.ts';
 import { analyzeTopology } from '../../workspace/topology.ts';

@@ -8,7 +8,7 @@ import { nodeHandshakeProber } from '../../handshake/prober.ts';
 import { renderText } from '../../handshake/render.ts';
 import type { HandshakeProber, HandshakeReport } from '../../handshake/report.ts';
 import { splitTarget } from '../../handshake/target.ts';
-import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
+import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../simulate/topology-probe.ts';
 import { analyzeTopology } from '../../workspace/topology.ts';
 import { ArgumentError, optionsArgument, refusal, uriArgument, type CommandContext, type ServerCommand } from './registry.ts';
 import { savedTopology } from './topology.ts';

@@ -1,4 +1,4 @@
-// `sptls issue` from topology text to files: analyse, refuse on errors that affect the PKI,
+// `sptls issue` from topology text to files: analyze, refuse on errors that affect the PKI,
 // plan against the output directory, and (unless a dry run) execute. The CLI command and the
 // VS Code command both call this and print `formatPlan`.
 import { relative } from 'node:path';

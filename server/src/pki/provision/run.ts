@@ -1,4 +1,4 @@
-// `sptls keydb` from topology text to files: analyse, load the issued PKI, assemble each
+// `sptls keydb` from topology text to files: analyze, load the issued PKI, assemble each
 // component's folder (component-files.ts) and write it safely. Shared by the CLI and VS Code.
 import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
