@@ -15,6 +15,7 @@ import { DiagnosticsScheduler } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
 import { codeLensSources } from './extensions.ts';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions.ts';
+import { COMMAND_ACTION_KIND, commandActions } from './features/command-actions.ts';
 import { completion } from './features/completion.ts';
 import { foldingRanges } from './features/folding.ts';
 import { formatDocument } from './features/formatting.ts';
@@ -133,7 +134,7 @@ export function startServer(connection: Connection): void {
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: semanticTokensLegend, full: true },
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, COMMAND_ACTION_KIND] },
         codeLensProvider: { resolveProvider: false },
         executeCommandProvider: { commands: commandEntries.map((c) => c.id) },
       },
@@ -181,7 +182,10 @@ export function startServer(connection: Connection): void {
   connection.onSelectionRanges(onDocument('selectionRange', [], (a, p) => selectionRanges(a, p.positions)));
   connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
   connection.onDocumentFormatting(onDocument('formatting', [], (a, p) => formatDocument(a, p.options)));
-  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.textDocument.uri, p.range, p.context.diagnostics, p.context.only)));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => [
+    ...codeActions(a, p.textDocument.uri, p.range, p.context.diagnostics, p.context.only),
+    ...commandActions(p.textDocument.uri, p.context.only),
+  ]));
   connection.onCodeLens(onDocument('codeLens', [], (a, p) => codeLensSources.flatMap((s) => s.lenses(a, p.textDocument.uri))));
 
   connection.onWorkspaceSymbol((params, token) => {

@@ -70,7 +70,8 @@ export async function runCommand(entry: CommandEntry, args: unknown[], token: Ca
     documents: deps.documents,
     progress: (message) => reporter.report(message),
     signal: controller.signal,
-    showDocument: async (uri) => { if (deps.showDocument) await deps.connection.window.showDocument({ uri, takeFocus: false }); },
+    // Showing a file is a courtesy: a client that fails to is no reason to fail the command.
+    showDocument: async (uri) => { if (deps.showDocument) await deps.connection.window.showDocument({ uri, takeFocus: false }).catch(() => undefined); },
   };
   try {
     const result = await (await entry.load()).run(args, ctx);
