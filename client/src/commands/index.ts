@@ -113,8 +113,13 @@ export class CommandUi implements vscode.Disposable {
   }
 }
 
+/** The server's answer; undefined when it refused (the language client has shown why) or the user cancelled. */
 async function run(next: Next, command: string, args: unknown[]): Promise<CommandResult | undefined> {
-  return (await next(command, args)) as CommandResult | undefined;
+  try {
+    return (await next(command, args)) as CommandResult | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The topology a command runs on: the explorer's file or the given URI, else the active .sptls editor. */
