@@ -14,8 +14,8 @@ const root = join(import.meta.dirname, '..');
 const GOOD: Record<string, string> = {
   'protocol/index.ts': 'export const COMMAND = "sptls.x";\nexport interface Result { ok: boolean }\n',
   'grammar/src/index.ts': 'export function parse(text: string) { return text.length; }\n',
-  'server/src/pki/x509/read.ts': 'export const readCertificate = (b: Uint8Array) => b.length;\n',
-  'server/src/analysis/engine.ts': "import { parse } from '../../../grammar/src/index.ts';\nimport { readCertificate } from '../pki/x509/read.ts';\n// Date.now() is not read here: now is an input.\nexport function analyze(text: string, now: Date) { return parse(text) + now.getTime() + readCertificate(new Uint8Array()); }\n",
+  'server/src/codec/x509/read.ts': 'export const readCertificate = (b: Uint8Array) => b.length;\n',
+  'server/src/analysis/engine.ts': "import { parse } from '../../../grammar/src/index.ts';\nimport { readCertificate } from '../codec/x509/read.ts';\n// Date.now() is not read here: now is an input.\nexport function analyze(text: string, now: Date) { return parse(text) + now.getTime() + readCertificate(new Uint8Array()); }\n",
   'server/src/workspace/topology.ts': "import { readFileSync } from 'node:fs';\nimport { analyze } from '../analysis/engine.ts';\nexport const analyzeFile = (p: string) => analyze(readFileSync(p, 'utf8'), new Date());\n",
   'server/src/simulate/run.ts': "import { probe } from '../handshake/probe.ts';\nexport const simulate = () => probe();\n",
   'server/src/handshake/probe.ts': "import { connect } from 'node:tls';\nexport const probe = () => connect;\n",

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-const CODEC = ['server/src/pki/asn1', 'server/src/pki/x509'];
+const CODEC = ['server/src/codec/asn1', 'server/src/codec/x509'];
 const BELOW_COMMANDS = ['grammar/src', ...CODEC, 'server/src/analysis', 'server/src/workspace', 'server/src/pki'];
 
 /**
@@ -16,8 +16,8 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   'protocol': [],
   'grammar/src': [],
   // Certificate codecs: bytes in, facts out (analysis reads certificate files with them).
-  'server/src/pki/asn1': [],
-  'server/src/pki/x509': ['server/src/pki/asn1'],
+  'server/src/codec/asn1': [],
+  'server/src/codec/x509': ['server/src/codec/asn1'],
   'server/src/analysis': ['grammar/src', ...CODEC],
   // The I/O edge: certificate files from disk, a topology file and its PKI folder.
   'server/src/workspace': ['grammar/src', ...CODEC, 'server/src/analysis'],

@@ -13,7 +13,7 @@ import { writeKdb } from '../../server/src/pki/keydb/kdb/write.ts';
 import { writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { writeJavaTruststore } from '../../server/src/pki/keydb/pkcs12/java-truststore.ts';
 import { loadIssuedPki } from '../../server/src/pki/provision/issued.ts';
-import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
+import { readCertificateFile } from '../../server/src/codec/x509/read.ts';
 import { cli, EXAMPLE, fakeIssuer, topologyIn } from './issue-support.ts';
 import { buildChain, fixtureKey, scratchDir } from './support.ts';
 import { createPrivateKey } from 'node:crypto';

@@ -5,7 +5,7 @@ import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
 import { propertiesOf, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
-import { ipVersion } from '../../pki/x509/ip.ts';
+import { ipVersion } from '../../codec/x509/ip.ts';
 
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 // The text of `sptls inspect`, shared by the CLI and the language server's command.
-import { keyLabel } from '../x509/keys.ts';
+import { keyLabel } from '../../codec/x509/keys.ts';
 import type { InspectReport } from './inspect-file.ts';
 
 export const day = (d: Date) => d.toISOString().replace('.000Z', 'Z');

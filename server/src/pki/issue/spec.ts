@@ -8,9 +8,9 @@ import type { Analysis } from '../../analysis/engine.ts';
 import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { Entity } from '../../analysis/model.ts';
 import { SERVER_SELF_SIGNED_LABEL } from '../../analysis/product.ts';
-import { sanProblem, type SubjectAltName } from '../x509/build.ts';
-import { DnSyntaxError, parseDn } from '../x509/dn.ts';
-import type { KeySpec } from '../x509/keys.ts';
+import { sanProblem, type SubjectAltName } from '../../codec/x509/build.ts';
+import { DnSyntaxError, parseDn } from '../../codec/x509/dn.ts';
+import type { KeySpec } from '../../codec/x509/keys.ts';
 
 export interface Validity {
   amount: number;

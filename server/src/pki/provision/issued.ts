@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestEntry } from '../issue/layout.ts';
-import { readCertificateFile, type CertificateFacts } from '../x509/read.ts';
+import { readCertificateFile, type CertificateFacts } from '../../codec/x509/read.ts';
 
 export interface IssuedCertificate {
   entry: ManifestEntry;
