@@ -5,6 +5,7 @@ import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
 import type { CertificateInfo } from '../certificate-files.ts';
 import { propertiesOf, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
+import { covers } from '../../codec/x509/host-match.ts';
 import { ipVersion } from '../../codec/x509/ip.ts';
 
 
@@ -88,29 +89,9 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
       if (cert.sans.length === 0) continue; // the default SAN is the address itself
       names = { dns: cert.sans.filter((s) => !ipVersion(s.text)).map((s) => s.text), ip: cert.sans.filter((s) => ipVersion(s.text)).map((s) => s.text) };
     }
-    if (!covers(names, address.text)) {
+    if (covers(names, address.text) === null) {
       const listed = [...names.dns, ...names.ip];
       report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. Add san "${address.text}".`);
     }
   }
-}
-
-/** SAN matching as spec §5.1 says: exact or one-label `*.` wildcard, IPs only against IP SANs, no CN fallback. */
-export function covers(names: { dns: string[]; ip: string[] }, address: string): boolean {
-  if (ipVersion(address)) {
-    const want = normalizeIp(address);
-    return names.ip.some((ip) => normalizeIp(ip) === want);
-  }
-  const host = address.toLowerCase();
-  return names.dns.some((raw) => {
-    const san = raw.toLowerCase();
-    if (san === host) return true;
-    if (!san.startsWith('*.')) return false;
-    const dot = host.indexOf('.');
-    return dot > 0 && host.slice(dot + 1) === san.slice(2);
-  });
-}
-
-function normalizeIp(ip: string): string {
-  return ipVersion(ip) === 6 ? new URL(`http://[${ip}]/`).hostname : ip;
 }
