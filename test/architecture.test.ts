@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { POLICY } from '../server/src/analysis/policy.ts';
 import { checkArchitecture, importsOf } from './architecture/layers.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -117,4 +118,14 @@ function sources(dir: string): string[] {
 test('the language server adds no rule logic: no lsp module reports a rule id itself', () => {
   const offenders = sources(join(root, 'server/src/lsp')).filter((f) => /report\(\s*'[a-z-]+'/.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
   assert.deepEqual(offenders, []);
+});
+
+test('one policy table: package.json\'s setting defaults are the table\'s, and no file restates its numbers', () => {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default: unknown }> } } };
+  assert.equal(pkg.contributes.configuration.properties['sptls.expiryWarningDays']!.default, POLICY.expiryWarningDays);
+  // The names the table replaced: a second definition of any of them is a second table.
+  const restated = sources(join(root, 'server/src')).filter((f) => !f.endsWith('policy.ts'))
+    .filter((f) => /\b(?:const|let)\s+(?:MIN_RSA_BITS|MIN_EC_BITS|EXPIRY_WARN_DAYS|DEFAULT_PORTS|DEFAULT_SERVER_PORT)\s*=(?!\s*(?:POLICY|String\(POLICY))/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(root, f));
+  assert.deepEqual(restated, []);
 });

@@ -9,6 +9,7 @@ import { buildModel, type Model } from './model.ts';
 import { LineIndex } from './positions.ts';
 import { RULE_CHECKS } from './rules/index.ts';
 import { applySuppressions, findSuppressions } from './suppression.ts';
+import { POLICY } from './policy.ts';
 
 export interface AnalysisOptions {
   certificateFiles: CertificateFiles;
@@ -35,7 +36,7 @@ export function analyze(text: string, options: AnalysisOptions): Analysis {
   const report: Report = (code, span, message, data) => {
     diagnostics.push({ code, severity: RULES[code], message, start: span.start, end: span.end, ...(data ? { data } : {}) });
   };
-  const ctx = { model, chains, report, now: options.now, expiryWarningDays: options.expiryWarningDays ?? 30 };
+  const ctx = { model, chains, report, now: options.now, expiryWarningDays: options.expiryWarningDays ?? POLICY.expiryWarningDays };
   for (const check of RULE_CHECKS) check(ctx);
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   return { text, lines, parse: parsed, model, chains, diagnostics: applySuppressions(diagnostics, findSuppressions(parsed.ast, text, lines)) };

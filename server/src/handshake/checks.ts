@@ -2,15 +2,14 @@
 // its own, so an expired and misnamed certificate yields two findings, not one.
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
+import { POLICY } from '../analysis/policy.ts';
 import { covers } from '../codec/x509/host-match.ts';
 import { checkChain } from './chain.ts';
 import type { CertFacts } from './cert-facts.ts';
 import type { CheckResult, ClientAuthFacts } from './report.ts';
 
-const MIN_RSA_BITS = 2048;
-const MIN_EC_BITS = 224;
+const { minRsaBits: MIN_RSA_BITS, minEcBits: MIN_EC_BITS, expiryWarningDays: EXPIRY_WARN_DAYS } = POLICY;
 const WEAK_HASHES = new Set(['md2', 'md4', 'md5', 'sha1']);
-const EXPIRY_WARN_DAYS = 30;
 
 export interface CheckInput {
   presented: X509Certificate[];

@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver';
 import { DIAGRAM_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type DiagramParams } from '../../../protocol/index.ts';
 import type { Analysis } from '../analysis/engine.ts';
+import { POLICY } from '../analysis/policy.ts';
 import { commandEntries } from './commands/index.ts';
 import { runCommand } from './commands/registry.ts';
 import { diagram } from './diagram.ts';
@@ -32,7 +33,7 @@ export interface Settings {
   expiryWarningDays: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: 30 };
+export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: POLICY.expiryWarningDays };
 
 /** Reads `sptls.*` settings (or the `sptls` section itself); anything malformed keeps its default. */
 export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {

@@ -7,6 +7,7 @@ import { propertiesOf, type Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 import { covers } from '../../codec/x509/host-match.ts';
 import { ipVersion } from '../../codec/x509/ip.ts';
+import { POLICY } from '../policy.ts';
 
 
 const DAY_MS = 86_400_000;
@@ -29,8 +30,8 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
     return;
   }
   const cert = r.certificates[0]!;
-  if (cert.keyType === 'rsa' && cert.keyBits !== undefined && cert.keyBits < 2048) {
-    report('weak-key', file, `"${file.text}" holds an RSA key of ${cert.keyBits} bits, too weak: issue ${e.name} a new certificate with at least 2048 bits.`);
+  if (cert.keyType === 'rsa' && cert.keyBits !== undefined && cert.keyBits < POLICY.minRsaBits) {
+    report('weak-key', file, `"${file.text}" holds an RSA key of ${cert.keyBits} bits, too weak: issue ${e.name} a new certificate with at least ${POLICY.minRsaBits} bits.`);
   }
   if (cert.signatureHash === 'md5' || cert.signatureHash === 'sha1') {
     report('weak-signature', file, `"${file.text}" is signed with ${cert.signatureName} (${cert.signatureHash.toUpperCase()} is broken): reissue it signed with SHA-256 or better.`);

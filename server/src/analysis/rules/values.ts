@@ -2,11 +2,12 @@
 import type { Property } from '../../../../grammar/src/index.ts';
 import { propertiesOf, type Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
+import { POLICY } from '../policy.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
 import { article, type RuleContext } from './context.ts';
 
 
-const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = POLICY.minRsaBits;
 
 export function checkValues(ctx: RuleContext): void {
   const { model } = ctx;

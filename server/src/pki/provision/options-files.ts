@@ -4,11 +4,12 @@
 // a comment says so instead. `*` starts a comment in dsmserv.opt, dsmsta.opt, dsm.sys, dsm.opt.
 import type { Analysis } from '../../analysis/engine.ts';
 import type { Entity } from '../../analysis/model.ts';
+import { POLICY } from '../../analysis/policy.ts';
 import { compareVersions, tlsRange } from '../../analysis/versions.ts';
 
 /** Server options removed in 8.1.2 (facts §4.1, §5). */
 const SERVER_LEGACY_OPTIONS_UNTIL = '8.1.2';
-const DEFAULT_SERVER_PORT = '1500';
+const DEFAULT_SERVER_PORT = String(POLICY.defaultPorts.server);
 
 const value = (e: Entity, prop: string): string | undefined => e.props.get(prop)?.values[0]?.text;
 const version = (e: Entity) => value(e, 'version');
