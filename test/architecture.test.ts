@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { POLICY } from '../server/src/analysis/policy.ts';
-import { checkArchitecture, importsOf } from './architecture/layers.ts';
+import { checkArchitecture, deadExports, importsOf } from './architecture/layers.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -104,6 +104,19 @@ test('importsOf reads static, type-only, re-export, side-effect and dynamic impo
   assert.deepEqual(refs.map((r) => `${r.specifier}${r.dynamic ? ' dynamic' : ''}${r.reexport ? ' reexport' : ''}`), ['./a.ts', './b.ts', './c.ts reexport', './d.ts', './e.ts dynamic']);
 });
 
+test('the dead-export check finds an export nobody names, and not one used in its own file', () => {
+  const dir = tree({ ...GOOD, 'server/src/analysis/extra.ts': 'export const forgotten = 1;\nexport const helper = 2;\nexport const uses = helper + 1;\n', 'server/src/analysis/user.ts': "import { uses } from './extra.ts';\nexport const u = uses;\n" });
+  try {
+    assert.deepEqual(deadExports(dir).filter((d) => d.startsWith('server/src/analysis/')), ['server/src/analysis/extra.ts: forgotten', 'server/src/analysis/user.ts: u']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('no dead exports: every exported name is used somewhere', () => {
+  assert.deepEqual(deadExports(root), []);
+});
+
 test('the repository keeps the layer map', () => {
   assert.deepEqual(checkArchitecture(root), []);
 });
@@ -128,4 +141,11 @@ test('one policy table: package.json\'s setting defaults are the table\'s, and n
     .filter((f) => /\b(?:const|let)\s+(?:MIN_RSA_BITS|MIN_EC_BITS|EXPIRY_WARN_DAYS|DEFAULT_PORTS|DEFAULT_SERVER_PORT)\s*=(?!\s*(?:POLICY|String\(POLICY))/.test(readFileSync(f, 'utf8')))
     .map((f) => relative(root, f));
   assert.deepEqual(restated, []);
+});
+
+test('one spelling per concept: analyze and summarize, never analyse or summarise', () => {
+  const offenders = ['protocol', 'grammar/src', 'server/src', 'client/src', 'test', 'scripts'].flatMap((d) => sources(join(root, d)))
+    .filter((f) => !f.endsWith('architecture.test.ts') && /\b(?:[Aa]nalys(?:e|ed|ing)|[Ss]ummaris(?:e|ed|es|ing)|reanalyse)\b/.test(readFileSync(f, 'utf8')))
+    .map((f) => relative(root, f));
+  assert.deepEqual(offenders, []);
 });

@@ -30,7 +30,7 @@ export function knownTarget(args: TestHandshakeOptions): { host: string; port: n
   return args.host !== undefined && args.port !== undefined ? { host: args.host, port: args.port } : null;
 }
 
-export interface TestHandshakeRequest {
+interface TestHandshakeRequest {
   /** The saved topology file (the issued PKI is found beside it). */
   topologyPath: string;
   text: string;
@@ -41,7 +41,7 @@ export interface TestHandshakeRequest {
   now?: Date;
 }
 
-export type TestHandshakeResult =
+type TestHandshakeResult =
   | { kind: 'report'; report: HandshakeReport; text: string }
   /** Nothing was probed: the message says why and what to do. */
   | { kind: 'refused'; message: string };

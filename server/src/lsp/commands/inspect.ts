@@ -3,7 +3,7 @@
 // the user and runs the command again with the password (never stored).
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { CommandResult } from '../../../../protocol/index.ts';
+import type { CommandResult, InspectOptions } from '../../../../protocol/index.ts';
 import { inspectFile, type PasswordSource } from '../../pki/inspect/inspect-file.ts';
 import { inspectText } from '../../pki/inspect/render.ts';
 import { ArgumentError, optionsArgument, refusal, uriArgument, type CommandContext, type ServerCommand } from './registry.ts';
@@ -11,7 +11,7 @@ import { ArgumentError, optionsArgument, refusal, uriArgument, type CommandConte
 export const inspectKeyDatabase: ServerCommand = {
   async run(args: unknown[], ctx: CommandContext): Promise<CommandResult> {
     const uri = uriArgument(args);
-    const { password } = optionsArgument(args);
+    const { password } = optionsArgument(args) as { [K in keyof InspectOptions]?: unknown };
     if (password !== undefined && typeof password !== 'string') throw new ArgumentError('password must be a string');
     if (!uri.startsWith('file:')) return refusal('not inspected', [`${uri} is not a file`]);
     const path = fileURLToPath(uri);

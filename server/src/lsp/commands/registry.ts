@@ -42,7 +42,7 @@ export function refusal(what: string, problems: string[]): CommandResult {
   return { ok: false, summary: `${what}: ${problems[0] ?? 'see the log'}${more}`, text: `${what}; fix these first:\n${problems.map((p) => `  ${p}\n`).join('')}`, written: [] };
 }
 
-export function untrustedMessage(title: string): string {
+function untrustedMessage(title: string): string {
   return `sptls: "${title}" writes key material or opens network connections, so it runs only in a trusted workspace. ` +
     'Trust the workspace (VS Code: "Workspaces: Manage Workspace Trust"); editing, diagnostics and quick fixes work without it.';
 }

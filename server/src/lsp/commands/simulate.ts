@@ -27,7 +27,7 @@ export async function simulationText(topologyPath: string, text: string, options
   }
 }
 
-export function makeSimulate(prober: HandshakeProber): ServerCommand {
+function makeSimulate(prober: HandshakeProber): ServerCommand {
   return {
     async run(args: unknown[], ctx: CommandContext): Promise<CommandResult> {
       const topology = await savedTopology(uriArgument(args), ctx.documents);
