@@ -19,6 +19,10 @@ export function ensureCommand(cmd: string, pkg: string): void {
   if (hasCommand(cmd) || installed.has(pkg)) return;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const lock = '/tmp/sptls-apt.lock';
+  // The first run on a fresh machine installs editors, JDKs and peers: say so as it happens
+  // (the test runner passes a test file's stderr through at once), not minutes of silence.
+  const started = Date.now();
+  process.stderr.write(`sptls tests: installing ${pkg} for ${cmd} (apt-get, once per machine)...\n`);
   if (!aptUpdated) {
     spawnSync('flock', [lock, 'apt-get', 'update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
     aptUpdated = true;
@@ -28,6 +32,7 @@ export function ensureCommand(cmd: string, pkg: string): void {
     throw new Error(`could not install ${pkg} for ${cmd}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
   }
   installed.add(pkg);
+  process.stderr.write(`sptls tests: ${pkg} installed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
 }
 
 /**
