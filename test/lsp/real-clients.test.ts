@@ -137,7 +137,7 @@ function opensslServer(pki: string, port: number): Promise<ChildProcess> {
 }
 
 /** One editor issues the PKI of a loopback topology from its code-action menu, then tests N1 -> SP1 from the lens. */
-async function runCommandsIn(editor: (step: string, topology: string, report: string) => string[]): Promise<void> {
+async function runCommandsIn(args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sptls-editor-commands-'));
   try {
     const port = await freePort();
@@ -145,7 +145,6 @@ async function runCommandsIn(editor: (step: string, topology: string, report: st
     writeFileSync(topology, `ca Root { subject "CN=Editor Command Root" }\nserver SP1 {\n  address "127.0.0.1"\n  port ${port}\n  certificate signed-by Root\n  trusts Root\n}\nclient N1 { trusts Root }\nN1 -> SP1\n`);
     const run = (step: string): CommandReport => {
       const report = join(dir, `${step}.json`);
-      const args = editor(step, topology, report);
       const r = spawnSync(args[0]!, args.slice(1), { env: { ...env, SPTLS_FILE: topology, SPTLS_STEP: step, SPTLS_REPORT: report }, cwd: dir, encoding: 'utf8', timeout: 90_000 });
       assert.ok(existsSync(report), `no report from ${args[0]} (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
       const parsed = JSON.parse(readFileSync(report, 'utf8')) as CommandReport;
@@ -180,10 +179,10 @@ async function runCommandsIn(editor: (step: string, topology: string, report: st
 
 test('Neovim runs the server\'s commands: issue from the code-action menu, the handshake lens', async () => {
   ensureCommand('nvim', 'neovim');
-  await runCommandsIn(() => ['nvim', '--headless', '--clean', '-n', '-c', `luafile ${join(import.meta.dirname, 'clients', 'nvim-commands.lua')}`]);
+  await runCommandsIn(['nvim', '--headless', '--clean', '-n', '-c', `luafile ${join(import.meta.dirname, 'clients', 'nvim-lsp.lua')}`]);
 });
 
 test('Emacs Eglot runs the server\'s commands: issue from the code-action menu, the handshake lens', async () => {
   ensureEglot();
-  await runCommandsIn(() => ['emacs', '--batch', '-q', '-l', join(import.meta.dirname, 'clients', 'eglot-commands.el')]);
+  await runCommandsIn(['emacs', '--batch', '-q', '-l', join(import.meta.dirname, 'clients', 'eglot-lsp.el')]);
 });
