@@ -76,6 +76,9 @@ client C { trusts Root }
 client LONELY { }
 C -> SP
 C -> NEAR
+client MID { trusts Issuing }
+MID -> SP
+LONELY -> SP
 `);
   const issued = await runIssue({ topologyPath: topology, text: readFileSync(topology, 'utf8'), issuer: rehearsalIssuer });
   assert.equal(issued.kind, 'done', JSON.stringify(issued));
@@ -148,11 +151,40 @@ describe('handshake --from against issued certificates on 127.0.0.1', () => {
   });
 });
 
+describe('handshake --from judges trust as check does (spec §4.2: the root must be trusted)', () => {
+  async function untrustedByCheck(line: number): Promise<boolean> {
+    const r = await cli('check', 'topo.sptls', '--format', 'json');
+    const found = (JSON.parse(r.out) as { files: Array<{ diagnostics: Array<{ code: string; range: { start: { line: number } } }> }> }).files[0]!.diagnostics;
+    return found.some((d) => d.code === 'untrusted-responder' && d.range.start.line + 1 === line);
+  }
+
+  it('a component trusting only the intermediate CA: root-not-trusted, exit 1, and check says untrusted too', async () => {
+    const report = await probe(`127.0.0.1:${ports.SP}`, '--from', 'MID');
+    const chain = report.checks.find((k) => k.id === 'chain')!;
+    assert.equal(chain.status, 'fail', chain.reason);
+    assert.deepEqual(chain.codes, ['root-not-trusted']);
+    assert.match(chain.reason, /trusted intermediate 'CN=Test Issuing', but its root 'CN=Test Root' is not in the trust set \(Issuing\)/);
+    assert.equal(report.exitCode, 1);
+    assert.equal(await untrustedByCheck(14), true, 'check reports untrusted-responder on MID -> SP');
+  });
+
+  it('a component that trusts nothing: an empty trust set (not Node\'s public roots), exit 1, as check says', async () => {
+    const report = await probe(`127.0.0.1:${ports.SP}`, '--from', 'LONELY');
+    assert.deepEqual(report.trust, { source: 'given', labels: [], count: 0 });
+    const chain = report.checks.find((k) => k.id === 'chain')!;
+    assert.equal(chain.status, 'fail');
+    assert.match(chain.reason, /the trust set, which is empty/);
+    assert.equal(report.exitCode, 1);
+    assert.equal(await untrustedByCheck(15), true, 'check reports untrusted-responder on LONELY -> SP');
+    const text = await cli('handshake', `127.0.0.1:${ports.SP}`, '--from', 'LONELY', '--topology', 'topo.sptls');
+    assert.match(text.out, /trust +nothing \(the trust set is empty\)/);
+  });
+});
+
 describe('handshake --from: bad input exits 2 with a clear message', () => {
   const errors: Array<{ name: string; args: () => string[]; message: RegExp }> = [
     { name: 'unknown component', args: () => ['--from', 'NOPE', '--topology', 'topo.sptls'], message: /declares no component NOPE \(components: SP, SP2/ },
     { name: 'a CA is not a component', args: () => ['--from', 'Root', '--topology', 'topo.sptls'], message: /Root is a ca/ },
-    { name: 'component that trusts nothing', args: () => ['--from', 'LONELY', '--topology', 'topo.sptls'], message: /LONELY trusts nothing/ },
     { name: 'no issued PKI', args: () => ['--from', 'C', '--topology', 'topo.sptls', '--pki', 'missing'], message: /no issued PKI in .*missing .*run sptls issue topo\.sptls --out .*missing.* first/ },
     { name: '--from without --topology', args: () => ['--from', 'C'], message: /--from goes with --topology FILE/ },
     { name: '--trust with --from', args: () => ['--from', 'C', '--topology', 'topo.sptls', '--trust', 'pki/ca/Root.crt.pem'], message: /--trust and --from exclude each other/ },

@@ -1,4 +1,5 @@
 // The prober against real `openssl s_server` peers, one scenario per server setup.
+import { spawnSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nodeHandshakeProber } from '../../server/src/handshake/prober.ts';
@@ -7,6 +8,12 @@ import { freePort } from '../support/system.ts';
 import { makePki, startPeer, type Pki } from './peers.ts';
 
 let pki: Pki;
+
+/** The oracle: `openssl verify` in the PKI folder, without -partial_chain (as GSKit judges). */
+function opensslVerify(args: string[]): { ok: boolean; output: string } {
+  const r = spawnSync('openssl', ['verify', ...args], { cwd: pki.dir, encoding: 'utf8' });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
 before(() => { pki = makePki(); });
 after(() => pki?.cleanup());
 
@@ -137,6 +144,41 @@ const scenarios: Scenario[] = [
     name: 'root sent but not trusted', server: ['-cert', 'leafint.crt', '-key', 'srv.key', '-cert_chain', 'int-root.crt'],
     probe: (p) => ({ trustPem: [p.pem('self.crt')], servername: 'localhost' }), outcome: 'findings', exit: 1, failing: ['unknown-issuer'],
     more: (r) => assert.equal(r.chain.length, 3),
+  },
+  {
+    name: 'trust set holding only the intermediate: not trusted (GSKit and openssl verify need the root)',
+    server: ['-cert', 'leafint.crt', '-key', 'srv.key', '-cert_chain', 'int.crt'],
+    probe: (p) => ({ trustPem: [p.pem('int.crt')], servername: 'localhost' }), outcome: 'findings', exit: 1, failing: ['root-not-trusted'],
+    more: (r) => {
+      assert.match(r.checks.find((c) => c.id === 'chain')!.reason, /trusted intermediate 'CN=Test Intermediate CA', but its issuer 'CN=Test Root CA'/);
+      assert.equal(opensslVerify(['-CAfile', 'int.crt', 'leafint.crt']).ok, false, 'openssl verify agrees');
+    },
+  },
+  {
+    name: 'trust set holding the intermediate and its root: trusted',
+    server: ['-cert', 'leafint.crt', '-key', 'srv.key', '-cert_chain', 'int.crt'],
+    probe: (p) => ({ trustPem: [p.pem('int.crt'), p.pem('ca.crt')], servername: 'localhost' }), outcome: 'trusted', exit: 0,
+    more: () => assert.equal(opensslVerify(['-CAfile', 'root-int.crt', 'leafint.crt']).ok, true, 'openssl verify agrees'),
+  },
+  {
+    name: 'server sends intermediate and root, trust set holds only the intermediate: not trusted',
+    server: ['-cert', 'leafint.crt', '-key', 'srv.key', '-cert_chain', 'int-root.crt'],
+    probe: (p) => ({ trustPem: [p.pem('int.crt')], servername: 'localhost' }), outcome: 'findings', exit: 1, failing: ['root-not-trusted'],
+    more: (r) => assert.match(r.checks.find((c) => c.id === 'chain')!.reason, /its root 'CN=Test Root CA' is not in the trust set/),
+  },
+  {
+    name: 'self-signed leaf without CA:TRUE (sptls issue\'s certificate self-signed) is reported as self-signed',
+    server: ['-cert', 'selfleaf.crt', '-key', 'srv.key'], outcome: 'findings', exit: 1, failing: ['self-signed'],
+    more: (r) => {
+      assert.match(r.checks.find((c) => c.id === 'chain')!.reason, /^self-signed certificate 'CN=localhost' is not trusted/);
+      assert.match(opensslVerify(['selfleaf.crt']).output, /self-signed certificate/, 'openssl verify says the same');
+    },
+  },
+  {
+    name: 'self-signed leaf without CA:TRUE pinned in the trust set: trusted',
+    server: ['-cert', 'selfleaf.crt', '-key', 'srv.key'],
+    probe: (p) => ({ trustPem: [p.pem('selfleaf.crt')], servername: 'localhost' }), outcome: 'trusted', exit: 0,
+    more: () => assert.equal(opensslVerify(['-CAfile', 'selfleaf.crt', 'selfleaf.crt']).ok, true, 'openssl verify agrees'),
   },
   {
     name: 'weak key and SHA-1 signature', server: ['-cert', 'weak.crt', '-key', 'weak.key', '-cipher', 'DEFAULT:@SECLEVEL=0'],

@@ -50,7 +50,7 @@ interface Issue {
  * Keys (made once) and certificates for every scenario:
  * ca (root), int (intermediate), srv (localhost), leafint (issued by int),
  * expired, notyet, wrong (wrong.example), self (self-signed localhost),
- * weak (RSA-1024, SHA-1), cli (client certificate).
+ * selfleaf (self-signed leaf without CA:TRUE), weak (RSA-1024, SHA-1), cli (client certificate).
  */
 export function makePki(): Pki {
   ensureCommand('openssl', 'openssl');
@@ -87,9 +87,14 @@ export function makePki(): Pki {
   issue('cli', { key: 'cli.key', cn: 'Test Client', san: 'DNS:client.example' });
   o('req', '-x509', '-new', '-key', 'srv.key', '-subj', '/CN=localhost', '-days', '365', '-out', 'self.crt',
     '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
+  // What `sptls issue` writes for `certificate self-signed`: a leaf, no CA:TRUE, no keyCertSign.
+  o('req', '-x509', '-new', '-key', 'srv.key', '-subj', '/CN=localhost', '-days', '365', '-out', 'selfleaf.crt',
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
+    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1');
   const cat = (...names: string[]) => names.map((n) => readFileSync(join(dir, n), 'utf8')).join('');
   writeFileSync(join(dir, 'leafint-chain.crt'), cat('leafint.crt', 'int.crt'));
   writeFileSync(join(dir, 'int-root.crt'), cat('int.crt', 'ca.crt'));
+  writeFileSync(join(dir, 'root-int.crt'), cat('ca.crt', 'int.crt'));
   return {
     dir,
     path: (name) => join(dir, name),

@@ -43,7 +43,7 @@ describe('native GSKit fixtures', () => {
       for (const e of r.kdb.entries) {
         assert.equal(e.privateKey !== undefined, e.kind === 'personal', `${e.label}: key present iff personal`);
         if (e.privateKey) assert.equal(e.privateKey.asymmetricKeyType, e.certificate!.key.type);
-        assert.deepEqual(e.trailer.known, { tbs: true, subject: true, spki: true });
+        assert.deepEqual(e.trailer.known, { tbs: true, subject: true, spki: true, certificate: false });
         assert.deepEqual([...e.flags.bytes], [0x80]);
       }
     });
@@ -132,7 +132,7 @@ describe('experimental writer → reader', () => {
       if (entries[i]!.privateKey) {
         assert.equal(e.privateKey!.export({ type: 'pkcs8', format: 'pem' }), entries[i]!.privateKey!.export({ type: 'pkcs8', format: 'pem' }));
       }
-      assert.deepEqual(e.trailer.known, { tbs: true, subject: true, spki: true });
+      assert.deepEqual(e.trailer.known, { tbs: true, subject: true, spki: true, certificate: false });
     }
   });
 

@@ -103,7 +103,7 @@ describe('sptls keydb', () => {
       assert.ok(statSync(sh).mode & 0o100, 'executable');
       const cmd = readFileSync(join(kdir(name), 'create-keydb.cmd'), 'utf8');
       assert.match(cmd, /set \/p KDB_PW=<"cert\.kdb\.pw"\r\n/);
-      assert.match(cmd, /"%GSK%" -cert -setdefault -db "cert\.kdb" -stashed -label ".+" \|\| exit \/b 1/);
+      assert.match(cmd, /"!GSK!" -cert -setdefault -db "cert\.kdb" -stashed -label ".+" \|\| exit \/b 1/);
       // The root is added as trusted, so the PKCS#12 carries only the intermediate.
       const p12 = join(kdir(name), `${name}.p12`);
       const info = run('openssl', ['pkcs12', '-in', p12, '-passin', `pass:${pw(p12)}`, '-nokeys', '-info']);

@@ -58,16 +58,17 @@ describe('writeFileSafely', () => {
     assert.equal(statSync(p).mode & 0o777, 0o600);
   });
 
-  test('a second backup in the same second does not destroy the first', async () => {
+  test('backups in the same second get distinct names (-2, -3) and none is destroyed', async () => {
     const dir = freshDir();
     const p = join(dir, 'k');
     writeFileSync(p, 'V1');
     const now = new Date('2025-01-01T00:00:00Z');
-    assert.ok((await writeFileSafely(p, 'V2', { mode: 0o600, existing: 'backup', now })).ok);
+    const first = await writeFileSafely(p, 'V2', { mode: 0o600, existing: 'backup', now });
     const second = await writeFileSafely(p, 'V3', { mode: 0o600, existing: 'backup', now });
-    assert.equal(second.ok, false);
-    assert.equal(readFileSync(p, 'utf8'), 'V2');
-    assert.equal(readFileSync(backupName(p, now), 'utf8'), 'V1');
+    const third = await writeFileSafely(p, 'V4', { mode: 0o600, existing: 'backup', now });
+    assert.ok(first.ok && second.ok && third.ok, JSON.stringify([first, second, third]));
+    assert.deepEqual([first.backup, second.backup, third.backup], [backupName(p, now), `${backupName(p, now)}-2`, `${backupName(p, now)}-3`]);
+    assert.deepEqual([readFileSync(p, 'utf8'), readFileSync(first.backup!, 'utf8'), readFileSync(second.backup!, 'utf8'), readFileSync(third.backup!, 'utf8')], ['V4', 'V1', 'V2', 'V3']);
   });
 
   // Every step a crash can interrupt: the target holds the old content or nothing, never a part.

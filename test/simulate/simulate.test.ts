@@ -1,7 +1,8 @@
 // `sptls simulate`: real listeners on 127.0.0.1 and the real prober must agree with the
 // rules on every rehearsable connection of the examples and the shared conformance cases.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,7 +11,8 @@ import { makeSimulateCommand } from '../../server/src/cli/commands/simulate.ts';
 import { createFakeProber, fakeReport, nodeHandshakeProber, type HandshakeProber } from '../../server/src/handshake/index.ts';
 import { runIssue } from '../../server/src/pki/issue/run.ts';
 import { analyzeTopology } from '../../server/src/workspace/topology.ts';
-import { countRows, rehearsalIssuer, simulate, temporaryPki, type ResultRow } from '../../server/src/simulate/index.ts';
+import { ensureCommand } from '../support/system.ts';
+import { countRows, pkiFromDir, rehearsalIssuer, simulate, temporaryPki, type ResultRow } from '../../server/src/simulate/index.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const conformance = join(root, '..', 'shared', 'conformance');
@@ -127,5 +129,31 @@ describe('simulate with an issued PKI', () => {
       makeSimulateCommand(nodeHandshakeProber).run(['examples/production.sptls', '--pki', join(dir, 'nope')], { out: () => {}, err: () => {}, cwd: root, env: {} }),
       /no such directory/,
     );
+  });
+});
+
+describe('simulate names a self-signed responder as openssl does', () => {
+  it('certificate self-signed (a leaf: no CA:TRUE, no keyCertSign) not trusted: "self-signed", not an incomplete chain', async () => {
+    ensureCommand('openssl', 'openssl');
+    const dir = mkdtempSync(join(tmpdir(), 'sptls-sim-self-'));
+    try {
+      const path = join(dir, 'self.sptls');
+      writeFileSync(path, 'ca R { }\nserver S { certificate self-signed }\nclient C { trusts R }\nC -> S\n');
+      const issued = await runIssue({ topologyPath: path, text: readFileSync(path, 'utf8'), issuer: rehearsalIssuer });
+      assert.equal(issued.kind, 'done', JSON.stringify(issued));
+      const analysis = analyzeTopology(path, readFileSync(path, 'utf8'));
+      const [row] = await simulate(analysis, pkiFromDir(join(dir, 'pki'), analysis), { prober: nodeHandshakeProber, timeoutMs: 5000 });
+      assert.equal(row?.observed?.verdict, 'untrusted');
+      assert.equal(row?.agree, true, row?.disagreement);
+      assert.match(row!.observed!.reason, /^self-signed certificate '[^']*CN=S[^']*' is not trusted: it is not in the trust set \(R\)/);
+      // The oracle: openssl verify calls the same certificate self-signed (error 18).
+      const cert = readdirSync(join(dir, 'pki', 'components', 'S')).find((f) => f === 'cert.pem');
+      assert.ok(cert, 'S has an issued cert.pem');
+      const verify = spawnSync('openssl', ['verify', join(dir, 'pki', 'components', 'S', cert)], { encoding: 'utf8' });
+      assert.notEqual(verify.status, 0);
+      assert.match(verify.stdout + verify.stderr, /error 18 at 0 depth lookup: self-signed certificate/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

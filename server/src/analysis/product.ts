@@ -1,6 +1,7 @@
 // Facts about IBM Spectrum Protect that the rules, hover and key-database tools share
 // (spec §4; sources in shared/reference/ibm-sp-ssl-facts.md). Data only, no logic.
 import type { Kind } from '../../../grammar/src/index.ts';
+import { POLICY } from './policy.ts';
 
 export type TlsLibrary = 'gskit' | 'java' | 'none';
 
@@ -162,3 +163,19 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 export const TLS13_SINCE = '8.1.11';
 
 export const SERVER_SELF_SIGNED_LABEL = 'TSM Server SelfSigned SHA Key';
+
+/**
+ * Levels from which a server or storage agent accepts TLS on TCPPORT (and TCPADMINPORT); below
+ * them TLS goes only to the SSL-only port (SSLTCPPORT), and a client needs `SSL YES` with
+ * `TCPPORT` set to that port. V8: 8.1.2; V7: 7.1.8.
+ */
+export const SSL_ON_TCPPORT_SINCE = { v8: '8.1.2', v7: '7.1.8' } as const;
+
+/** Server options removed in 8.1.2 (SSLDISABLELEGACYTLS, SSLTLS12…); client SSLREQUIRED no longer applies from then. */
+export const SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN = '8.1.2';
+
+/** The client option SSLACCEPTCERTFROMSERV exists from this client level. */
+export const SSLACCEPTCERTFROMSERV_SINCE = '8.1.2';
+
+/** The TCPPORT a client assumes when the server declares none (the policy table's default server port). */
+export const DEFAULT_SERVER_TCPPORT = String(POLICY.defaultPorts.server);

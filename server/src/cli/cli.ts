@@ -1,8 +1,11 @@
 // The `sptls` command line: one dispatcher over the commands in ./commands.
 import { commands } from './commands/index.ts';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.ts';
+import { terminalText } from './terminal.ts';
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
+export async function main(argv: string[], stdio: CliIO): Promise<number> {
+  // The one rule for what reaches a terminal: every command's output, escaped on the way out.
+  const io: CliIO = { ...stdio, out: (t) => stdio.out(terminalText(t)), err: (t) => stdio.err(terminalText(t)) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());

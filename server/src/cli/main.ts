@@ -1,6 +1,7 @@
 // Process entry of the `sptls` command (bundled, split per command, to dist/cli/main.mjs).
 import { main } from './cli.ts';
 import { EXIT_USAGE, type CliIO } from './io.ts';
+import { terminalText } from './terminal.ts';
 
 const stdio: CliIO = {
   out: (t) => process.stdout.write(t),
@@ -12,7 +13,7 @@ const stdio: CliIO = {
 main(process.argv.slice(2), stdio).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {
-    process.stderr.write(`sptls: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(terminalText(`sptls: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
     process.exitCode = EXIT_USAGE;
   },
 );

@@ -154,10 +154,10 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
   const start = process.hrtime.bigint();
   const now = options.now ?? new Date();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const given = options.trustPem ?? [];
-  const labels = given.map((_, i) => options.trustLabels?.[i] ?? `trust #${i + 1}`);
-  const anchors = given.length > 0 ? given.flatMap((pem, i) => anchorsOf(pem, labels[i]!)) : bundledAnchors();
-  const trustDescription = given.length > 0 ? `the trust set (${labels.join(', ')})` : "Node's bundled public root CAs";
+  const given = options.trustPem;
+  const labels = (given ?? []).map((_, i) => options.trustLabels?.[i] ?? `trust #${i + 1}`);
+  const anchors = given ? given.flatMap((pem, i) => anchorsOf(pem, labels[i]!)) : bundledAnchors();
+  const trustDescription = !given ? "Node's bundled public root CAs" : given.length > 0 ? `the trust set (${labels.join(', ')})` : 'the trust set, which is empty';
   const servername = options.servername ?? (isIP(target.host) ? undefined : target.host);
   const expectedHostname = options.expectedHostname ?? options.servername ?? target.host;
   const report: HandshakeReport = {
@@ -168,7 +168,7 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
     summary: '',
     timings: { totalMs: 0 },
     chain: [],
-    trust: { source: given.length > 0 ? 'given' : 'bundled', labels, count: anchors.length },
+    trust: { source: given ? 'given' : 'bundled', labels, count: anchors.length },
     checks: [],
   };
   const finish = (): HandshakeReport => {
@@ -234,7 +234,7 @@ async function probeVersion(r: Resolved, v: TlsVersion): Promise<VersionResult> 
 function outcomeOfPhaseError(f: Failure): Outcome {
   if (f.phase === 'dns') return f.code === 'TIMEOUT' ? 'timeout' : 'dns-failure';
   if (f.code === 'TIMEOUT') return 'timeout';
-  if (f.phase === 'starttls') return f.code === 'NOT_LDAP' ? 'not-tls' : f.code === 'CLOSED' ? 'closed' : f.code === 'ECONNRESET' ? 'reset' : 'starttls-refused';
+  if (f.phase === 'starttls') return f.code === 'NOT_LDAP' || f.code === 'REPLY_TOO_LARGE' ? 'not-tls' : f.code === 'CLOSED' ? 'closed' : f.code === 'ECONNRESET' ? 'reset' : 'starttls-refused';
   if (f.code === 'ECONNREFUSED') return 'refused';
   if (f.code === 'ECONNRESET') return 'reset';
   return 'unreachable';

@@ -83,7 +83,7 @@ export function renderText(r: HandshakeReport): string {
   }
   const auth = clientAuthText(r);
   if (auth) lines.push(`  client cert ${auth}`);
-  lines.push(`  trust      ${r.trust.source === 'given' ? `${r.trust.count} certificate(s) from ${r.trust.labels.join(', ')}` : `Node's bundled public roots (${r.trust.count})`}`);
+  lines.push(`  trust      ${r.trust.source === 'bundled' ? `Node's bundled public roots (${r.trust.count})` : r.trust.labels.length > 0 ? `${r.trust.count} certificate(s) from ${r.trust.labels.join(', ')}` : 'nothing (the trust set is empty)'}`);
   if (r.chain.length > 0) {
     const how = r.chainSource === 'wire' ? 'as sent by the server' : 'as rebuilt by Node; the order sent could not be read';
     lines.push('', `Certificate chain (${how}, ${r.chain.length} certificate${r.chain.length > 1 ? 's' : ''})`);

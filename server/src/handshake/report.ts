@@ -17,7 +17,8 @@ export interface ProbeTarget {
 export interface ProbeOptions {
   /**
    * Trust anchors of the initiator, as PEM text (one string may hold several
-   * certificates). Absent or empty: Node's bundled public roots.
+   * certificates). Absent: Node's bundled public roots; empty: nothing is trusted
+   * (a topology component whose `trusts` names no certificate).
    */
   trustPem?: string[];
   /** Where each trustPem entry came from (file name, topology component), for messages. */

@@ -26,10 +26,17 @@ export function startTlsRequest(messageId: number): Buffer {
   return tlv(TAG_SEQUENCE, Buffer.concat([tlv(TAG_INTEGER, Buffer.from([messageId])), op]));
 }
 
+/**
+ * The most an answer to StartTLS may take. An ExtendedResponse is a few dozen bytes plus the
+ * server's diagnosticMessage (a sentence); a peer that announces or sends more is not an
+ * LDAP server worth reading, and would otherwise make the tester hold whatever it sends.
+ */
+export const LDAP_REPLY_LIMIT = 64 * 1024;
+
 interface Tlv { tag: number; value: Buffer; end: number }
 
-/** One TLV at `off`, or undefined while the bytes are incomplete. */
-function readTlv(buf: Buffer, off: number): Tlv | undefined {
+/** Tag and value bounds of the TLV at `off`, read from its header alone; undefined while the header is incomplete. */
+function tlvHeader(buf: Buffer, off: number): { tag: number; start: number; end: number } | undefined {
   if (off + 2 > buf.length) return undefined;
   const tag = buf[off]!;
   let len = buf[off + 1]!;
@@ -41,8 +48,20 @@ function readTlv(buf: Buffer, off: number): Tlv | undefined {
     len = buf.readUIntBE(start, n);
     start += n;
   }
-  if (start + len > buf.length) return undefined;
-  return { tag, value: buf.subarray(start, start + len), end: start + len };
+  return { tag, start, end: start + len };
+}
+
+/** One TLV at `off`, or undefined while the bytes are incomplete. */
+function readTlv(buf: Buffer, off: number): Tlv | undefined {
+  const h = tlvHeader(buf, off);
+  if (!h || h.end > buf.length) return undefined;
+  return { tag: h.tag, value: buf.subarray(h.start, h.end), end: h.end };
+}
+
+/** How many bytes the LDAP message starting `head` announces; undefined while its header is incomplete. */
+function announcedLength(head: Buffer): number | undefined {
+  if (head.length > 0 && head[0] !== TAG_SEQUENCE) throw new Error('not an LDAP message');
+  return tlvHeader(head, 0)?.end;
 }
 
 export interface LdapResult {
@@ -71,7 +90,10 @@ const RESULT_NAMES: Record<number, string> = { 1: 'operationsError', 2: 'protoco
 /** Sends StartTLS and waits for the server's yes; the socket is then ready for TLS. */
 export function ldapStartTls(socket: Socket, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    let buf = Buffer.alloc(0);
+    // Chunks are kept as they come and joined once, when the announced message is complete.
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let announced: number | undefined;
     const done = (err?: Error) => {
       clearTimeout(timer);
       socket.removeListener('data', onData);
@@ -80,13 +102,27 @@ export function ldapStartTls(socket: Socket, timeoutMs: number): Promise<void> {
       socket.pause();
       if (err) { socket.destroy(); reject(err); } else resolve();
     };
+    const notLdap = (why: string) => {
+      const head = Buffer.concat(chunks, Math.min(received, 32));
+      done(phaseError('starttls', 'NOT_LDAP', `the server did not answer StartTLS like an LDAP server (${why})`, { peerBytes: { hex: head.toString('hex'), text: head.toString('latin1').replace(/[^\x20-\x7e]/g, '.') } }));
+    };
     const onData = (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
+      chunks.push(d);
+      received += d.length;
       let res: LdapResult | undefined;
       try {
-        res = parseExtendedResponse(buf);
+        // The header (at most 6 bytes) says how long the message is: a peer announcing more
+        // than the limit is refused before its body is read.
+        announced ??= announcedLength(Buffer.concat(chunks, Math.min(received, 6)));
+        if (announced === undefined) return;
+        if (announced > LDAP_REPLY_LIMIT) {
+          done(phaseError('starttls', 'REPLY_TOO_LARGE', `the server announces a ${announced}-byte answer to StartTLS, more than the ${LDAP_REPLY_LIMIT / 1024} KiB an LDAP ExtendedResponse may take here: not an LDAP server, or a hostile one`));
+          return;
+        }
+        if (received < announced) return;
+        res = parseExtendedResponse(Buffer.concat(chunks, received));
       } catch (e) {
-        done(phaseError('starttls', 'NOT_LDAP', `the server did not answer StartTLS like an LDAP server (${(e as Error).message})`, { peerBytes: { hex: buf.subarray(0, 32).toString('hex'), text: buf.subarray(0, 32).toString('latin1').replace(/[^\x20-\x7e]/g, '.') } }));
+        notLdap((e as Error).message);
         return;
       }
       if (!res) return;

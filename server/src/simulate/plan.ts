@@ -92,7 +92,7 @@ function rowFor(analysis: Analysis, link: Link, verdicts: Map<string, string>): 
   else row.predicted = analysis.chains.of(to)?.broken ? 'not-judged' : 'trusted';
   const trust = trustEntries(analysis, from);
   if (JAVA_KINDS.has(from.kind)) row.note = `${from.name} is a Java (JSSE) client: rehearsed with Node's TLS`;
-  else if (trust.length === 0) row.note = `${from.name} trusts no certificate of the topology: the handshake is judged against Node's public roots`;
+  else if (trust.length === 0) row.note = `${from.name} trusts no certificate of the topology: the handshake is judged against an empty trust set`;
 
   const why = responderProblem(analysis, to);
   if (why) return skip(why);

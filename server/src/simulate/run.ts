@@ -11,7 +11,7 @@ import type { PlanRow, Rehearsal, VersionRange } from './plan.ts';
 import { certificatesFromPem } from '../handshake/trust.ts';
 import { trustPems, type RehearsalPki } from './pki.ts';
 import type { JavaClient, JavaHandshake } from './java/jsse-client.ts';
-import { missingRootAnchor } from './root-anchor.ts';
+import { checkChain } from '../handshake/chain.ts';
 
 export type ObservedVerdict = 'trusted' | 'untrusted' | 'no-common-version' | 'failed';
 
@@ -87,8 +87,7 @@ async function rehearseRow(row: PlanRow, r: Rehearsal, pki: RehearsalPki, listen
     timeoutMs: options.timeoutMs ?? 5000,
     ...(options.now ? { now: options.now } : {}),
   });
-  const observed = observe(report, r, listener.served, trust.value.flatMap((t) => certificatesFromPem(t.pem, `trust of ${r.initiator}: ${t.name}`)));
-  return judged({ ...row, client: 'node' }, r, observed);
+  return judged({ ...row, client: 'node' }, r, observe(report, r));
 }
 
 /** The same connection from the Java client, with the initiator's trust as a PKCS#12 truststore. */
@@ -112,7 +111,7 @@ const JAVA_VERSION_REFUSAL = /protocol_version|No appropriate protocol|protocol 
 /**
  * What the Java handshake showed. JSSE's PKIX accepts a path that ends at any trust
  * anchor, a trusted intermediate included; that is its verdict, and the reason says
- * where GSKit would differ.
+ * where GSKit would differ (the tester's chain check is GSKit's rule).
  */
 export function observeJava(h: JavaHandshake, r: Rehearsal, served: X509Certificate[], anchors: X509Certificate[]): Observed {
   if (h.protocol) {
@@ -120,8 +119,8 @@ export function observeJava(h: JavaHandshake, r: Rehearsal, served: X509Certific
     if (!h.trust) return { verdict: 'failed', version, reason: 'the Java client did not report the trust manager\'s verdict' };
     if (!h.trust.ok) return { verdict: 'untrusted', version, reason: `JSSE (PKIX): ${h.trust.reason}` };
     const presented = h.peers.map((f) => served.find((c) => c.fingerprint256 === f));
-    const noRoot = presented.length > 0 && presented.every((c) => c !== undefined) ? missingRootAnchor(presented as X509Certificate[], anchors) : null;
-    return { verdict: 'trusted', version, reason: noRoot ? `JSSE (PKIX) accepts the chain, but ${noRoot}` : 'JSSE (PKIX) accepts the chain' };
+    const gskit = presented.length > 0 && presented.every((c) => c !== undefined) ? checkChain(presented as X509Certificate[], anchors, 'the trust set') : null;
+    return { verdict: 'trusted', version, reason: gskit?.status === 'fail' ? `JSSE (PKIX) accepts the chain, but ${gskit.reason}` : 'JSSE (PKIX) accepts the chain' };
   }
   const error = h.error ?? 'no result';
   if (JAVA_VERSION_REFUSAL.test(error)) {
@@ -132,20 +131,13 @@ export function observeJava(h: JavaHandshake, r: Rehearsal, served: X509Certific
 
 /**
  * What the handshake showed, judged on the chain and the version only (the rules check no
- * host names per connection). A chain the tester trusts must also end at a trusted root.
+ * host names per connection). The tester's chain check is GSKit's: a root must end the path.
  */
-export function observe(report: HandshakeReport, r: Rehearsal, served: X509Certificate[], anchors: X509Certificate[]): Observed {
+export function observe(report: HandshakeReport, r: Rehearsal): Observed {
   if (report.session) {
     const chain = report.checks.find((c) => c.id === 'chain');
     const version = report.session.protocol;
-    if (chain && (chain.status === 'pass' || chain.status === 'warn')) {
-      const presented = report.chain.map((f) => served.find((c) => c.fingerprint256 === f.fingerprintSha256));
-      // Only a chain the handshake showed is judged again; one it did not show stays the tester's verdict.
-      const shown = presented.length > 0 && presented.every((c) => c !== undefined);
-      const noRoot = shown ? missingRootAnchor(presented as X509Certificate[], anchors) : null;
-      if (noRoot) return { verdict: 'untrusted', version, reason: `${noRoot} (the tester alone says: ${chain.reason})` };
-      return { verdict: 'trusted', version, reason: chain.reason };
-    }
+    if (chain && (chain.status === 'pass' || chain.status === 'warn')) return { verdict: 'trusted', version, reason: chain.reason };
     return { verdict: 'untrusted', version, reason: chain?.reason ?? 'the chain was not judged' };
   }
   const f = report.failure;

@@ -16,6 +16,8 @@ comments and blank lines kept. A file with syntax errors is never changed.
 
 Modes:
   (none)    print the formatted text of one FILE to standard output
+            (control characters in it are shown escaped, e.g. \u001b, as
+            in every sptls output; --write keeps them as they are)
   --check   list the files that are not formatted; change nothing
   --write   rewrite the files that are not formatted, in place (atomically)
 

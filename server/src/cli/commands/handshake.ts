@@ -25,8 +25,10 @@ Reports
   requires a client certificate.
 
 Checks
-  chain       the chain leads to a certificate of the trust set
-              (unknown issuer, self-signed not trusted, incomplete chain)
+  chain       as GSKit judges it: the server's certificate is itself in the
+              trust set, or the chain leads to a trusted self-signed root; a
+              trusted intermediate alone is not enough (root not trusted,
+              unknown issuer, self-signed not trusted, incomplete chain)
   hostname    the certificate is valid for --servername or HOST (name or IP)
   validity    every certificate is inside its validity window
               (expired, not yet valid; warns under 30 days left)
@@ -41,7 +43,8 @@ Options
                         (default: HOST; no SNI is sent for an IP address)
   --starttls ldap       start plain LDAP, send the StartTLS extended request
                         (1.3.6.1.4.1.1466.20037) and upgrade. LDAPS (636) needs
-                        no option: it is TLS from the first byte.
+                        no option: it is TLS from the first byte. An answer
+                        over 64 KiB is refused (the peer is not LDAP).
   --tls 1.2|1.3|all     pin the handshake to one version (also 1.0, 1.1), or
                         negotiate and then probe 1.0, 1.1, 1.2, 1.3 one by one.
                         This machine's OpenSSL may refuse to offer 1.0/1.1;
@@ -58,7 +61,9 @@ As a topology component (instead of --trust)
                         own) from the issued PKI, offer its TLS versions, and
                         check that the server presented the certificate the
                         topology issued for the responder at HOST:PORT
-                        (the 'topology' check: issuer, SANs, SHA-256)
+                        (the 'topology' check: issuer, SANs, SHA-256). The
+                        verdict is the one 'check' gives that connection; a
+                        component that trusts nothing trusts no server.
   --topology FILE       the .sptls file COMPONENT is declared in
   --pki DIR             the output of 'sptls issue FILE' (default: pki/
                         beside FILE)

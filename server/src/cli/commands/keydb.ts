@@ -23,6 +23,10 @@ PKI directory 'sptls issue' wrote (default: pki/ beside FILE); run 'sptls issue'
   reporting agent         the declared keydb) + .pw, bootstrap.properties.txt ({xor} password)
 
 Passwords are random per key store, written 0600 beside it as FILE.pw and never printed.
+Client stanzas follow the server's level: below 8.1.2 (7.1.8) TLS goes to its ssl-port
+(TCPPORT <ssl-port>, SSL YES); without one no stanza is written and the output says why.
+Output names never collide: an export whose name is taken gets -2, -3... (the output says
+so); a keydb named like a generated file, or two entries with one label, are refused.
 
 Options:
   --out DIR             the PKI directory (default pki/ beside FILE)
@@ -31,7 +35,7 @@ Options:
                         EXPERIMENTAL CMS writer (not yet verified against a real GSKit)
   --force               rebuild folders that exist, keeping dated backups of key stores
   --password-env VAR    use the password in environment variable VAR for every key store
-                        (no .pw files; the scripts read VAR)
+                        (no .pw files; the scripts read VAR; VAR is letters, digits, _)
 
 Exit status: 0 every folder built, 1 some component could not be built or the topology
 has errors that affect the PKI, 2 usage or I/O error.

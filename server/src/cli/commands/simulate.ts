@@ -43,10 +43,12 @@ PKI
 Java
   --java            also rehearse the connections of the Operations Center and
                     the reporting agent (Java/JSSE clients) from Java: a small
-                    TLS client compiled once into ~/.cache/sptls, trusting a
-                    PKCS#12 truststore of the initiator's 'trusts'. Their rows
-                    appear twice, with client 'node' and 'java'. Needs a JDK
-                    (javac and java on PATH).
+                    TLS client compiled once into ~/.cache/sptls (else
+                    $TMPDIR/sptls-cache-UID; a folder not private to this user
+                    is refused, and the class's SHA-256 is checked before each
+                    run), trusting a PKCS#12 truststore of the initiator's
+                    'trusts'. Their rows appear twice, with client 'node' and
+                    'java'. Needs a JDK (javac and java on PATH).
 
 Options
   --format text|json  text (default), or JSON: {schema "sptls.simulate/1", file,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { CommandResult } from '../../../../protocol/index.ts';
 import { MANIFEST_FILE } from '../../pki/issue/layout.ts';
-import { formatPlan, runIssue, summarize } from '../../pki/issue/run.ts';
+import { formatPlan, resultNotes, runIssue, summarize } from '../../pki/issue/run.ts';
 import { refusal, uriArgument, type CommandContext, type ServerCommand } from './registry.ts';
 import { fileUri, savedTopology } from './topology.ts';
 
@@ -21,7 +21,7 @@ export const issueCertificates: ServerCommand = {
     ctx.progress('generating keys and signing');
     const done = await runIssue(request);
     if (done.kind !== 'done') return refusal(NOT_ISSUING, done.kind === 'refused' ? done.problems : []);
-    const lines = [formatPlan(done.actions, done.notIssued, false).trimEnd()];
+    const lines = [formatPlan(done.actions, done.notIssued, false).trimEnd(), ...resultNotes(done.result)];
     for (const b of done.result.backups) lines.push(`backup kept: ${b}`);
     for (const e of done.result.errors) lines.push(`error: ${e}`);
     const summary = `${summarize(done.actions)}; ${done.result.written.length} file(s) written in ${done.outDir}`;

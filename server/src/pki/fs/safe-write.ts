@@ -7,7 +7,7 @@ import { nodeFileSink, type FileSink } from './file-sink.ts';
 export type ExistingFilePolicy =
   /** Fail if the target exists (the default: keys are never overwritten by accident). */
   | 'refuse'
-  /** Keep the old file as `<name>.bak-YYYYMMDD-HHMMSS` (hard link), then replace it. */
+  /** Keep the old file as `<name>.bak-YYYYMMDD-HHMMSS` (hard link; `-2`, `-3`… when taken), then replace it. */
   | 'backup'
   /** Replace it atomically without a backup (public files that are derived again on demand). */
   | 'replace';
@@ -28,9 +28,26 @@ export type SafeWriteResult =
 export const KEY_FILE_MODE = 0o600;
 export const PUBLIC_FILE_MODE = 0o644;
 
-export function backupName(path: string, now: Date): string {
+/** Backups made within one second get `-2`, `-3`… up to this many before the write gives up. */
+const MAX_BACKUPS_PER_SECOND = 1000;
+
+/** The `n`th candidate backup name (1: no suffix). */
+export function backupName(path: string, now: Date, n = 1): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${path}.bak-${stamp}`;
+  return `${path}.bak-${stamp}${n > 1 ? `-${n}` : ''}`;
+}
+
+/** Hard-links `path` to the first free backup name; link() never replaces, so a taken name is skipped. */
+async function linkBackup(sink: FileSink, path: string, now: Date): Promise<string> {
+  for (let n = 1; ; n++) {
+    const name = backupName(path, now, n);
+    try {
+      await sink.link(path, name);
+      return name;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n >= MAX_BACKUPS_PER_SECOND) throw e;
+    }
+  }
 }
 
 export async function writeFileSafely(path: string, data: Uint8Array | string, options: SafeWriteOptions): Promise<SafeWriteResult> {
@@ -48,8 +65,7 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, o
     await sink.writeNew(temp, bytes, options.mode);
     if (exists) {
       if (policy === 'backup') {
-        backup = backupName(path, options.now ?? new Date());
-        await sink.link(path, backup);
+        backup = await linkBackup(sink, path, options.now ?? new Date());
       }
       await sink.rename(temp, path);
     } else {
@@ -62,10 +78,7 @@ export async function writeFileSafely(path: string, data: Uint8Array | string, o
   } catch (e) {
     await sink.remove(temp).catch(() => undefined);
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EEXIST') {
-      const which = backup && err.message.includes(backup) ? backup : path;
-      return { ok: false, error: { kind: 'exists', message: `${which} already exists; not overwriting it` } };
-    }
+    if (err.code === 'EEXIST') return { ok: false, error: { kind: 'exists', message: `${path} already exists; not overwriting it` } };
     return { ok: false, error: { kind: 'io', message: `could not write ${path}: ${err.message}` } };
   }
 }

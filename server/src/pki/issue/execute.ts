@@ -14,7 +14,8 @@ import { decodeCertificate } from '../../codec/x509/read.ts';
 import type { CertificateIssuer } from './issuer.ts';
 import { filesFor, formatManifest, MANIFEST_FILE, type Manifest } from './layout.ts';
 import type { PlannedAction } from './plan.ts';
-import { notAfterOf, specHash, type IssueSpec } from './spec.ts';
+import { issueStart, lifetimeOf } from './lifetime.ts';
+import { specHash, type IssueSpec } from './spec.ts';
 
 export interface ExecuteOptions {
   outDir: string;
@@ -33,6 +34,10 @@ export interface ExecuteResult {
   written: string[];
   backups: string[];
   errors: string[];
+  /** What the run did differently from the spec, and why (a lifetime cut at its issuer's end). */
+  notes: string[];
+  /** CA keys written in this run without a passphrase (relative paths). */
+  unencryptedCaKeys: string[];
   manifest: Manifest;
 }
 
@@ -41,11 +46,8 @@ interface Material {
   privateKey: KeyObject;
 }
 
-/** Certificates start an hour back, so a peer whose clock lags a little accepts them. */
-const CLOCK_SKEW_MS = 3_600_000;
-
 export async function executePlan(actions: PlannedAction[], options: ExecuteOptions): Promise<ExecuteResult> {
-  const result: ExecuteResult = { ok: true, written: [], backups: [], errors: [], manifest: structuredClone(options.manifest) };
+  const result: ExecuteResult = { ok: true, written: [], backups: [], errors: [], notes: [], unencryptedCaKeys: [], manifest: structuredClone(options.manifest) };
   const work = actions.filter((a) => a.action === 'create' || a.action === 'renew');
   if (work.length === 0) return result;
   const fail = (message: string) => { result.ok = false; result.errors.push(message); };
@@ -57,7 +59,7 @@ export async function executePlan(actions: PlannedAction[], options: ExecuteOpti
   const issued = new Map<string, Material>();
   const specs = new Map(actions.map((a) => [a.spec.name, a.spec]));
   const failed = new Set<string>();
-  const notBefore = new Date(Math.floor((options.now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000);
+  const notBefore = issueStart(options.now);
 
   for (const a of work) {
     const { spec } = a;
@@ -66,19 +68,23 @@ export async function executePlan(actions: PlannedAction[], options: ExecuteOpti
       if (spec.issuer && failed.has(spec.issuer)) throw new Error(`its issuer ${spec.issuer} could not be issued`);
       const pair = a.newKey ? await newKeys.get(spec.name)! : await existingKey(spec, options);
       const signer = spec.issuer ? issued.get(spec.issuer) ?? await storedMaterial(specs.get(spec.issuer)!, options) : undefined;
+      const { notAfter, note } = lifetimeOf(spec, notBefore, signer ? decodeCertificate(signer.der).notAfter : undefined);
+      if (note) result.notes.push(note);
       const der = options.issuer.sign({
         subject: spec.subject,
         publicKey: pair.publicKey,
         issuer: signer ? { certificate: signer.der, privateKey: signer.privateKey } : { selfSigned: pair.privateKey },
         notBefore,
-        notAfter: notAfterOf(notBefore, spec.validity),
+        notAfter,
         ...(spec.sans.length ? { sans: spec.sans } : {}),
         isCA: spec.role === 'ca',
+        ...(spec.pathLen !== undefined ? { pathLen: spec.pathLen } : {}),
       });
       const encrypt = spec.role === 'ca' && options.caPassphrase !== undefined;
       if (a.newKey) {
         const policy: ExistingFilePolicy = options.force ? 'backup' : 'refuse';
         await write(result, options, files.key, privateKeyPem(pair.privateKey, encrypt ? options.caPassphrase : undefined), KEY_FILE_MODE, policy);
+        if (spec.role === 'ca' && !encrypt) result.unencryptedCaKeys.push(files.key);
       }
       const pem = certificatePem(der);
       await write(result, options, files.certificate, pem, PUBLIC_FILE_MODE, 'replace');

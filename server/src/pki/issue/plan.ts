@@ -138,6 +138,8 @@ export function specChanges(before: IssueSpec, after: IssueSpec): string[] {
   if (before.subject !== after.subject) out.push(`subject "${before.subject}" → "${after.subject}"`);
   if (sans(before) !== sans(after)) out.push(`san ${sans(before)} → ${sans(after)}`);
   if (before.issuer !== after.issuer) out.push(`issuer ${before.issuer ?? 'self'} → ${after.issuer ?? 'self'}`);
+  const pathLen = (s: IssueSpec) => (s.pathLen === undefined ? 'unlimited' : String(s.pathLen));
+  if (pathLen(before) !== pathLen(after)) out.push(`path length ${pathLen(before)} → ${pathLen(after)}`);
   if ((before.label ?? '') !== (after.label ?? '')) out.push(`label "${before.label ?? ''}" → "${after.label ?? ''}"`);
   if (before.kind !== after.kind) out.push(`kind ${before.kind} → ${after.kind}`);
   return out;

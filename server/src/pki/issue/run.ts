@@ -6,7 +6,8 @@ import { analyzeTopology, defaultPkiDir } from '../../workspace/topology.ts';
 import type { FileSink } from '../fs/file-sink.ts';
 import { executePlan, type ExecuteResult } from './execute.ts';
 import { nodeCertificateIssuer, type CertificateIssuer } from './issuer.ts';
-import { planIssue, type PlannedAction } from './plan.ts';
+import { issueStart, lifetimeOf } from './lifetime.ts';
+import { planIssue, type ExistingEntry, type PlannedAction } from './plan.ts';
 import { describeKeySpec, issueSpecs, pkiBlockingDiagnostics, type IssueSpec } from './spec.ts';
 import { readExisting } from './store.ts';
 
@@ -29,7 +30,8 @@ export interface IssueRequest {
 export type IssueOutcome =
   /** Nothing was written: each line is `path:line:col: message` or a plain message. */
   | { kind: 'refused'; problems: string[] }
-  | { kind: 'planned'; outDir: string; actions: PlannedAction[]; notIssued: Array<{ name: string; reason: string }> }
+  /** `notes`: the lifetimes the run would cut at their issuer's end. */
+  | { kind: 'planned'; outDir: string; actions: PlannedAction[]; notIssued: Array<{ name: string; reason: string }>; notes: string[] }
   | { kind: 'done'; outDir: string; actions: PlannedAction[]; notIssued: Array<{ name: string; reason: string }>; result: ExecuteResult };
 
 export async function runIssue(req: IssueRequest): Promise<IssueOutcome> {
@@ -51,12 +53,27 @@ export async function runIssue(req: IssueRequest): Promise<IssueOutcome> {
   const actions = planIssue(specs, existing.entries, {
     now, renew: req.renew ?? false, force: req.force ?? false, ...(req.only?.length ? { only: new Set(req.only) } : {}),
   });
-  if (req.dryRun) return { kind: 'planned', outDir, actions, notIssued };
+  if (req.dryRun) return { kind: 'planned', outDir, actions, notIssued, notes: plannedLifetimeNotes(actions, existing.entries, now) };
   const result = await executePlan(actions, {
     outDir, manifest: existing.manifest, issuer: req.issuer ?? nodeCertificateIssuer, now, force: req.force ?? false,
     ...(req.caPassphrase !== undefined ? { caPassphrase: req.caPassphrase } : {}), ...(req.sink ? { sink: req.sink } : {}),
   });
   return { kind: 'done', outDir, actions, notIssued, result };
+}
+
+/** What a run at `now` would cut: issuers in this run end as planned, the others as issued. */
+function plannedLifetimeNotes(actions: PlannedAction[], existing: ReadonlyMap<string, ExistingEntry>, now: Date): string[] {
+  const notBefore = issueStart(now);
+  const ends = new Map<string, Date | undefined>();
+  const notes: string[] = [];
+  for (const a of actions) {
+    const issued = a.action === 'create' || a.action === 'renew';
+    if (!issued) { ends.set(a.spec.name, existing.get(a.spec.name)?.certificate?.notAfter); continue; }
+    const { notAfter, note } = lifetimeOf(a.spec, notBefore, a.spec.issuer ? ends.get(a.spec.issuer) : undefined);
+    ends.set(a.spec.name, notAfter);
+    if (note) notes.push(note);
+  }
+  return notes;
 }
 
 /** One line per certificate: action, name, what it is, why. */
@@ -74,6 +91,15 @@ function what(spec: IssueSpec): string {
   const by = spec.issuer ? `signed by ${spec.issuer}` : 'self-signed';
   const sans = spec.sans.length ? `, SAN ${spec.sans.map((s) => s.value).join(' ')}` : '';
   return `${spec.kind} ${by}, ${describeKeySpec(spec.key)}, ${validity}${sans}`;
+}
+
+/** `note:` lines for lifetimes cut at the issuer's end, and the warning about CA keys in clear. */
+export function resultNotes(result: ExecuteResult): string[] {
+  const lines = result.notes.map((n) => `note: ${n}`);
+  if (result.unencryptedCaKeys.length) {
+    lines.push(`warning: CA private key(s) written without a passphrase (${result.unencryptedCaKeys.join(', ')}): --ca-passphrase-env VAR encrypts them`);
+  }
+  return lines;
 }
 
 export function summarize(actions: PlannedAction[]): string {

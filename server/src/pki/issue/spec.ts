@@ -27,6 +27,12 @@ export interface IssueSpec {
   sans: SubjectAltName[];
   /** The issuing CA; null for a self-signed certificate (roots and `certificate self-signed`). */
   issuer: string | null;
+  /**
+   * Intermediate CAs: basicConstraints pathLenConstraint, the number of CA levels the topology
+   * declares below it (0: it signs only leaves). Roots stay unconstrained, so adding an
+   * intermediate later never means replacing the trust anchor every key database holds.
+   */
+  pathLen?: number;
   /** Components: the label in key databases and the name of the `.arm` export. */
   label?: string;
   armFile?: string;
@@ -99,6 +105,7 @@ export function issueSpecs(analysis: Analysis): TopologySpecs {
       subject: subjectOf(e.props.get('subject'), `CN=${e.name}`, problem),
       sans: [],
       issuer: issuerRef?.text ?? null,
+      ...(issuerRef ? { pathLen: levelsBelow(e, analysis) } : {}),
     };
     cas.push({ spec, depth: caDepth(e, analysis), index: e.index });
   }
@@ -138,7 +145,8 @@ export function issueSpecs(analysis: Analysis): TopologySpecs {
 
 /** A stable digest of everything that goes into the certificate: a changed spec means a new certificate. */
 export function specHash(spec: IssueSpec): string {
-  const canonical = JSON.stringify([spec.role, spec.kind, spec.key, spec.validity, spec.subject, spec.sans, spec.issuer, spec.label ?? null]);
+  // pathLen joins only when set, so the hashes of roots and leaves issued before it existed still match.
+  const canonical = JSON.stringify([spec.role, spec.kind, spec.key, spec.validity, spec.subject, spec.sans, spec.issuer, spec.label ?? null, ...(spec.pathLen !== undefined ? [spec.pathLen] : [])]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -167,6 +175,17 @@ function caDepth(ca: Entity, analysis: Analysis): number {
     e = up ? analysis.model.byName.get(up) : undefined;
   }
   return depth;
+}
+
+/** How many levels of CAs (issued or given by file) the topology declares below `ca`. */
+function levelsBelow(ca: Entity, analysis: Analysis, seen: Set<Entity> = new Set()): number {
+  seen.add(ca);
+  let levels = 0;
+  for (const e of analysis.model.entities) {
+    if (e.kind !== 'ca' || !e.isFirst || seen.has(e) || e.props.get('signed-by')?.values[0]?.text !== ca.name) continue;
+    levels = Math.max(levels, 1 + levelsBelow(e, analysis, seen));
+  }
+  return levels;
 }
 
 type Problem = (span: Span, message: string) => void;

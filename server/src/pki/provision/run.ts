@@ -10,6 +10,7 @@ import { analyzeTopology, defaultPkiDir } from '../../workspace/topology.ts';
 import { fileSafe, pkiBlockingDiagnostics } from '../issue/spec.ts';
 import { randomPassword } from '../keydb/passwords.ts';
 import { componentFiles, type BuildContext } from './component-files.ts';
+import { printable } from './escape.ts';
 import { ExpectedContents, keyDbComponents } from './expected.ts';
 import { loadIssuedPki } from './issued.ts';
 
@@ -52,6 +53,10 @@ export async function runKeydb(req: KeydbRequest): Promise<KeydbOutcome> {
     return `${req.topologyPath}:${p.line + 1}:${p.character + 1}: ${d.code}: ${d.message}`;
   });
   if (blocking.length) return { kind: 'refused', problems: blocking };
+  // The name goes into both scripts as ${VAR} and !VAR!: an environment variable name, nothing else.
+  if (req.password && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(req.password.env)) {
+    return { kind: 'refused', problems: [`--password-env ${printable(req.password.env)}: an environment variable name is letters, digits and '_' (not starting with a digit)`] };
+  }
   const pkiDir = req.pkiDir ?? defaultPkiDir(req.topologyPath);
   const loaded = loadIssuedPki(pkiDir);
   if (!loaded.ok) return { kind: 'refused', problems: [loaded.message] };

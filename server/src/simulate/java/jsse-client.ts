@@ -1,12 +1,13 @@
 // Rehearsals from Java: the client in client-source.ts is compiled once per source
-// version into a cache folder (~/.cache/sptls, else the temp folder), and each handshake
-// runs it with a PKCS#12 truststore written by the PKI module, as the Operations Center's
-// Liberty server would hold it.
+// version into a private cache folder (~/.cache/sptls, else sptls-cache-<uid> in the temp
+// folder; see private-cache.ts), and each handshake runs it — after checking its hash —
+// with a PKCS#12 truststore written by the PKI module, as the Operations Center's Liberty
+// server would hold it.
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { NODE_VERSION } from '../../handshake/prober.ts';
 import type { ProbeTarget } from '../../handshake/report.ts';
 import { randomPassword } from '../../pki/keydb/passwords.ts';
@@ -15,6 +16,7 @@ import { TLS_VERSIONS } from '../../analysis/product.ts';
 import type { VersionRange } from '../plan.ts';
 import { certificatesFromPem } from '../../handshake/trust.ts';
 import { JAVA_CLIENT_CLASS, JAVA_CLIENT_SOURCE } from './client-source.ts';
+import { privateDir, recordClasses, UnsafeCacheError, verifyClasses } from './private-cache.ts';
 
 /** What one Java handshake showed. */
 export interface JavaHandshake {
@@ -36,42 +38,59 @@ export interface JavaClient {
 
 export class JavaUnavailableError extends Error {}
 
-const hash = createHash('sha256').update(JAVA_CLIENT_SOURCE).digest('hex').slice(0, 16);
+const sourceHash = createHash('sha256').update(JAVA_CLIENT_SOURCE).digest('hex').slice(0, 16);
 
-function cacheRoots(env: NodeJS.ProcessEnv): string[] {
+/** The user's cache, then a per-user folder in the temp folder (TMPDIR of `env`). */
+function cacheRoots(env: NodeJS.ProcessEnv, uid: number): string[] {
   const xdg = env['XDG_CACHE_HOME'];
-  return [join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'sptls'), join(tmpdir(), 'sptls-cache')];
+  const tmp = env['TMPDIR'] && env['TMPDIR'].startsWith('/') ? env['TMPDIR'] : tmpdir();
+  return [join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'sptls'), join(tmp, `sptls-cache-${uid}`)];
 }
 
-/** The folder holding the compiled client, compiling it the first time; concurrent runs each compile aside and rename. */
-function compiledClient(env: NodeJS.ProcessEnv): string {
+/**
+ * The private folder holding the compiled client, compiling it the first time or when what
+ * is there fails its check (changed, added to, not ours); concurrent runs each compile
+ * aside and rename. `uid` is whose folder it must be (tests pretend to be someone else).
+ */
+export function compiledClient(env: NodeJS.ProcessEnv, uid: number = process.getuid?.() ?? 0): string {
   const problems: string[] = [];
-  for (const root of cacheRoots(env)) {
-    const dir = join(root, `java-client-${hash}`);
-    if (existsSync(join(dir, `${JAVA_CLIENT_CLASS}.class`))) return dir;
+  for (const root of cacheRoots(env, uid)) {
+    const dir = join(root, `java-client-${sourceHash}`);
     let work: string | undefined;
     try {
-      mkdirSync(root, { recursive: true });
+      mkdirSync(dirname(root), { recursive: true });
+      privateDir(root, uid);
+      if (existsSync(dir)) {
+        try {
+          verifyClasses(dir, uid);
+          return dir;
+        } catch (e) {
+          if (!(e instanceof UnsafeCacheError)) throw e;
+          rmSync(dir, { recursive: true, force: true }); // only this user can write in root: rebuild
+        }
+      }
       work = mkdtempSync(join(root, '.java-client-'));
       const source = join(work, `${JAVA_CLIENT_CLASS}.java`);
       writeFileSync(source, JAVA_CLIENT_SOURCE);
       const r = spawnSync('javac', ['-nowarn', '-d', work, source], { encoding: 'utf8', timeout: 120_000 });
       if (r.status !== 0) throw new JavaUnavailableError(`javac failed: ${(r.error?.message ?? r.stderr ?? '').trim().slice(0, 500)}`);
+      rmSync(source);
+      recordClasses(work);
       try {
         renameSync(work, dir);
       } catch {
-        // Another run got there first; its copy is the same source.
-        if (!existsSync(join(dir, `${JAVA_CLIENT_CLASS}.class`))) throw new Error(`cannot move the compiled client into ${dir}`);
+        // Another run got there first; its copy must pass the same check.
         rmSync(work, { recursive: true, force: true });
+        verifyClasses(dir, uid);
       }
       return dir;
     } catch (e) {
       if (work) rmSync(work, { recursive: true, force: true });
       if (e instanceof JavaUnavailableError) throw e;
-      problems.push(`${root}: ${(e as Error).message}`);
+      problems.push(e instanceof UnsafeCacheError ? e.message : `${root}: ${(e as Error).message}`);
     }
   }
-  throw new JavaUnavailableError(`no writable cache folder for the Java client (${problems.join('; ')})`);
+  throw new JavaUnavailableError(`no private cache folder for the Java client (${problems.join('; ')})`);
 }
 
 /** The Java version, or null without a JDK (`java` and `javac` on PATH). */
@@ -108,10 +127,18 @@ export function parseJavaOutput(stdout: string): JavaHandshake {
 export function jsseClient(env: NodeJS.ProcessEnv = process.env): JavaClient {
   const version = findJdk();
   if (version === null) throw new JavaUnavailableError('no JDK found: --java needs javac and java on PATH (Debian: apt-get install default-jdk-headless)');
-  const classDir = compiledClient(env);
+  const uid = process.getuid?.() ?? 0;
+  const classDir = compiledClient(env, uid);
   return {
     description: `Java ${version} (JSSE)`,
     async handshake(target, trust, range, timeoutMs) {
+      // Checked before every run: the folder outlives this process's first look at it.
+      try {
+        verifyClasses(classDir, uid);
+      } catch (e) {
+        if (e instanceof UnsafeCacheError) return { peers: [], error: `the compiled Java client was not run: ${e.message}` };
+        throw e;
+      }
       const work = mkdtempSync(join(tmpdir(), 'sptls-java-'));
       try {
         const password = randomPassword();

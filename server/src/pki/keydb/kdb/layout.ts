@@ -11,6 +11,8 @@ export const RECORD_TYPE = 1;
 export const NATIVE_RECORD_FLAGS = Buffer.from([0x80]);
 export const NATIVE_FLAGS_UNUSED_BITS = 7;
 export const TRAILER_HASH_COUNT = 5;
+/** KeyStore Explorer's trailer: SHA-1(SubjectPublicKeyInfo), SHA-1(certificate). */
+export const KSE_TRAILER_HASH_COUNT = 2;
 
 export type KdbVersion = 4 | 6;
 export const MAC_OF_VERSION: Record<KdbVersion, { hash: 'sha1' | 'sha384'; length: number }> = {

@@ -4,7 +4,10 @@ import { createHash, createPrivateKey, timingSafeEqual, type KeyObject } from 'n
 import { DerError, TAG, child, children, isTag, parseDer, readBitString, readSmallInt, readString, toDer } from '../../../codec/asn1/der.ts';
 import { decodeCertificate, type CertificateFacts } from '../../../codec/x509/read.ts';
 import { encryptedPrivateKeyInfo, pbeDecrypt, PbeError } from '../pbe.ts';
-import { HEADER_FIXED, KDB_MAGIC, MAC_OF_VERSION, TRAILER_HASH_COUNT, kdbMac, type KdbVersion } from './layout.ts';
+import { HEADER_FIXED, KDB_MAGIC, MAC_OF_VERSION, KSE_TRAILER_HASH_COUNT, TRAILER_HASH_COUNT, kdbMac, type KdbVersion } from './layout.ts';
+
+/** `native`: gskcapicmd's five values; `kse`: KeyStore Explorer's two. */
+export type TrailerShape = 'native' | 'kse';
 
 export type KdbEntryKind = 'personal' | 'trusted' | 'request' | 'secret-key';
 
@@ -17,8 +20,12 @@ export interface KdbEntry {
   privateKey?: KeyObject;
   /** BIT STRING flags of the record (native files: 0x80 with 7 unused bits). */
   flags: { bytes: Buffer; unusedBits: number };
-  /** The five 20-byte trailer values; `known` tells which of the identified ones match the certificate. */
-  trailer: { hashes: Buffer[]; known: { tbs: boolean; subject: boolean; spki: boolean } };
+  /**
+   * The trailer's 20-byte values: five in gskcapicmd's files (?, TBS, subject, SPKI, ?), two in
+   * KeyStore Explorer's (SPKI, certificate). `known` tells which identified ones match the certificate
+   * (false where the shape has no such value).
+   */
+  trailer: { shape: TrailerShape; hashes: Buffer[]; known: { tbs: boolean; subject: boolean; spki: boolean; certificate: boolean } };
 }
 
 export interface KdbFile {
@@ -93,16 +100,22 @@ function readRecord(slot: Buffer, password: string): KdbEntry {
   u32(); // record type: 1 for every kind of entry
   const recordNumber = u32();
   const der = chunk();
-  const label = chunk().toString('utf8');
-  u32(); // trailer flags, 0 in native files
-  const hashes = Array.from({ length: TRAILER_HASH_COUNT }, chunk);
+  // gskcapicmd writes the label bare; KeyStore Explorer counts and writes a terminating NUL.
+  const labelField = chunk();
+  const nul = labelField.indexOf(0);
+  const label = (nul < 0 ? labelField : labelField.subarray(0, nul)).toString('utf8');
+  u32(); // trailer flags, 0 in both writers' files
+  // Length-prefixed values follow until the zero padding of the slot (or the slot's end).
+  const hashes: Buffer[] = [];
+  while (hashes.length < TRAILER_HASH_COUNT && pos + 4 <= slot.length && slot.readUInt32BE(pos) !== 0) hashes.push(chunk());
+  const shape = trailerShape(hashes.length);
 
   const items = children(parseDer(der), 'KDB record');
   const body = items[1];
   const derLabel = readString(items[2], 'record label');
   if (derLabel !== label) throw new Corrupt(`label "${label}" differs from the label inside the record ("${derLabel}")`);
   const flags = readBitString(items[3], 'record flags');
-  const entry: KdbEntry = { recordNumber, label, kind: 'trusted', flags, trailer: { hashes, known: { tbs: false, subject: false, spki: false } } };
+  const entry: KdbEntry = { recordNumber, label, kind: 'trusted', flags, trailer: { shape, hashes, known: { tbs: false, subject: false, spki: false, certificate: false } } };
   if (isTag(body, 1, 'context')) {
     entry.certificate = decodeCertificate(toDer(child(body, 0, 'trusted certificate')));
   } else if (isTag(body, 2, 'context')) {
@@ -118,13 +131,17 @@ function readRecord(slot: Buffer, password: string): KdbEntry {
   if (entry.certificate) {
     const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
     const raw = entry.certificate.raw;
-    entry.trailer.known = {
-      tbs: sha1(raw.tbs).equals(hashes[1]!),
-      subject: sha1(raw.subjectName).equals(hashes[2]!),
-      spki: sha1(raw.spki).equals(hashes[3]!),
-    };
+    entry.trailer.known = shape === 'native'
+      ? { tbs: sha1(raw.tbs).equals(hashes[1]!), subject: sha1(raw.subjectName).equals(hashes[2]!), spki: sha1(raw.spki).equals(hashes[3]!), certificate: false }
+      : { tbs: false, subject: false, spki: sha1(raw.spki).equals(hashes[0]!), certificate: sha1(entry.certificate.der).equals(hashes[1]!) };
   }
   return entry;
+}
+
+function trailerShape(count: number): TrailerShape {
+  if (count === TRAILER_HASH_COUNT) return 'native';
+  if (count === KSE_TRAILER_HASH_COUNT) return 'kse';
+  throw new Corrupt(`record trailer holds ${count} values (gskcapicmd writes ${TRAILER_HASH_COUNT}, KeyStore Explorer ${KSE_TRAILER_HASH_COUNT})`);
 }
 
 function decryptKey(encrypted: Buffer, password: string): KeyObject {
