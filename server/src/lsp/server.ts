@@ -217,6 +217,7 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(DIAGRAM_REQUEST, async (params: DiagramParams, token) => {
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'diagram cancelled');
+    if (typeof params?.textDocument?.uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'sptls/diagram: give { textDocument: { uri } }');
     try {
       return await diagram(params.textDocument.uri, documents, new Date());
     } catch (e) {

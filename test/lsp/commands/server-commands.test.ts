@@ -124,4 +124,6 @@ test('sptls/diagram: the SVG of the open document and the range of each element'
   assert.equal(TOPOLOGY.slice(sp.start, sp.end), 'server SP { address "sp.test" certificate signed-by Root trusts Root }');
   assert.deepEqual(sp.range, { start: { line: 1, character: 0 }, end: { line: 1, character: TOPOLOGY.split('\n')[1]!.length } });
   assert.equal(readFileSync(join(dir, 'topology.sptls'), 'utf8'), TOPOLOGY);
+  await assert.rejects(server.conn.sendRequest(DIAGRAM_REQUEST, {}), (e: { code: number }) => e.code === -32602);
+  assert.equal(await server.conn.sendRequest(DIAGRAM_REQUEST, { textDocument: { uri: pathToFileURL(join(dir, 'absent.sptls')).href } }), null);
 });
