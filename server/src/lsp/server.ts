@@ -206,7 +206,7 @@ export function startServer(connection: Connection): void {
     if (!entry) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
     try {
       return await runCommand(entry, params.arguments ?? [], token, {
-        connection, documents, trusted: () => trust.trusted, attached: workDoneProgress,
+        connection, documents, diagnostics, trusted: () => trust.trusted, attached: workDoneProgress,
         createProgress: progressSupport, showDocument: showDocumentSupport,
       });
     } catch (e) {

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { createServer, type Server } from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import type { TestHandshakeOptions } from '../../../protocol/index.ts';
-import { createFakeProber, nodeHandshakeProber } from '../../../server/src/handshake/index.ts';
+import type { Diagnostic } from 'vscode-languageserver';
+import { createFakeProber, fakeReport, nodeHandshakeProber } from '../../../server/src/handshake/index.ts';
 import { knownTarget, lensArguments, makeTestHandshake, testHandshake, unlessCancelled } from '../../../server/src/lsp/commands/handshake.ts';
 import type { CommandContext } from '../../../server/src/lsp/commands/registry.ts';
 import { simulationText } from '../../../server/src/lsp/commands/simulate.ts';
@@ -58,11 +59,15 @@ after(async () => {
 const lensArgs = (): TestHandshakeOptions[] =>
   codeLenses(analyzeTopology(topology, text), pathToFileURL(topology).href).map((l) => lensArguments(l.command!.arguments![1] as Record<string, unknown>)!);
 
-/** A command context with no client: progress and shown documents are recorded. */
+/** A command context with no client: progress and findings are recorded. */
 function context(signal = new AbortController().signal) {
   const steps: string[] = [];
-  const ctx: CommandContext = { documents: new DocumentStore({ expiryWarningDays: 30 }), progress: (m) => steps.push(m), signal, showDocument: async () => {} };
-  return { ctx, steps };
+  const findings: Array<[string, string, Diagnostic | null]> = [];
+  const ctx: CommandContext = {
+    documents: new DocumentStore({ expiryWarningDays: 30 }), progress: (m) => steps.push(m), signal, showDocument: async () => {},
+    finding: (uri, key, d) => findings.push([uri, key, d]),
+  };
+  return { ctx, steps, findings };
 }
 
 describe('lens arguments', () => {
@@ -105,9 +110,10 @@ describe('lens arguments', () => {
 
 describe('test handshake as the initiator', () => {
   it('the server command, run with the lens of C -> SP, answers the report text with the verdict first', async () => {
-    const { ctx, steps } = context();
+    const { ctx, steps, findings } = context();
     const r = await makeTestHandshake(nodeHandshakeProber).run([pathToFileURL(topology).href, lensArgs()[0]!], ctx);
     assert.equal(r.ok, true, r.text);
+    assert.deepEqual(findings, [[pathToFileURL(topology).href, 'handshake C -> SP', null]], 'a trusted handshake clears the connection\'s finding');
     assert.match(r.summary, /^TRUSTED {2}127\.0\.0\.1:\d+ {2}exit 0$/);
     assert.equal(r.text.split('\n')[0], r.summary);
     assert.deepEqual(steps, [`handshake with SP (127.0.0.1:${knownTarget(lensArgs()[0]!)!.port}) as C`]);
@@ -130,6 +136,24 @@ describe('test handshake as the initiator', () => {
     const r = await testHandshake({ topologyPath: topology, text, args: far, target: sp, prober: nodeHandshakeProber, timeoutMs: 3000 });
     assert.equal(r.kind, 'report');
     if (r.kind === 'report') assert.match(r.text, /topology {4}the server is SP/, 'HOST:PORT is SP\'s endpoint: the topology says who answers there');
+  });
+
+  it('a handshake that is not trusted is a finding on the connection\'s line, with the failed checks', async () => {
+    const { ctx, findings } = context();
+    const prober = createFakeProber((t) => fakeReport(t, { outcome: 'findings', exitCode: 1, summary: 'the certificate is not valid for its name',
+      checks: [{ id: 'hostname', status: 'fail', reason: 'name mismatch: not valid for 127.0.0.1', codes: ['name-mismatch'] }] }));
+    const args = lensArgs()[0]!;
+    const r = await makeTestHandshake(prober).run([pathToFileURL(topology).href, args], ctx);
+    assert.equal(r.ok, false);
+    assert.equal(findings.length, 1);
+    const [uri, key, d] = findings[0]!;
+    assert.deepEqual([uri, key], [pathToFileURL(topology).href, 'handshake C -> SP']);
+    assert.ok(d);
+    assert.deepEqual(d.range.start, { line: args.line, character: 0 });
+    assert.equal(d.severity, 1);
+    assert.equal(d.source, 'sptls handshake');
+    assert.match(d.message as string, /^the live handshake C -> SP at 127\.0\.0\.1:\d+: /);
+    assert.match(d.message as string, /hostname: name mismatch: not valid for 127\.0\.0\.1/);
   });
 
   it('without an issued PKI nothing is probed and the message says what to run', async () => {

@@ -90,6 +90,23 @@ test('after sptls/workspaceTrust { trusted: true }: issue writes what `sptls iss
   assert.ok(messages.some((m) => m === `sptls: ${result.summary}`), messages.join(' | '));
 });
 
+test('a handshake that fails is a diagnostic on its connection until the next edit', async () => {
+  const lens = { line: 3, initiator: 'C', responder: 'SP', host: 'sp.test', port: 1500 };
+  // Port 1 on loopback refuses at once: the probe fails without waiting on anything.
+  const failed = server.diagnostics(uri(), (p) => p.diagnostics.some((d) => d.code === 'handshake'));
+  const result = await execute(COMMANDS.testHandshake, [uri(), { ...lens, target: '127.0.0.1:1' }]) as CommandResult;
+  assert.equal(result.ok, false, result.text);
+  const published = await failed;
+  const finding = published.diagnostics.find((d) => d.code === 'handshake')!;
+  assert.equal(finding.range.start.line, 3);
+  assert.equal(finding.source, 'sptls handshake');
+  assert.match(finding.message as string, /^the live handshake C -> SP at 127\.0\.0\.1:1: /);
+  assert.equal(published.version, 1, 'published for the version that was tested');
+  const edited = server.diagnostics(uri(), (p) => p.version === 2);
+  await server.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(), version: 2 }, contentChanges: [{ text: TOPOLOGY }] });
+  assert.ok(!(await edited).diagnostics.some((d) => d.code === 'handshake'), 'the edit drops it');
+});
+
 test('inspect a key store the server issued: the text `sptls inspect` prints', async () => {
   const cert = join(dir, 'pki', 'ca', 'Root.crt.pem');
   assert.ok(existsSync(cert), filesUnder(join(dir, 'pki')).join(' '));
@@ -117,7 +134,7 @@ test('arguments that do not fit are InvalidParams; an unknown command is refused
 
 test('sptls/diagram: the SVG of the open document and the range of each element', async () => {
   const drawn = await server.conn.sendRequest(DIAGRAM_REQUEST, { textDocument: { uri: uri() } }) as DiagramResult;
-  assert.equal(drawn.version, 1);
+  assert.equal(drawn.version, 2, "the version the last test left open");
   assert.match(drawn.svg, /^<svg/);
   const sp = drawn.elements.find((e) => e.id === 'SP');
   assert.ok(sp);

@@ -3,6 +3,7 @@
 // as `sptls handshake --from`), the text the verdict first. `target` ("HOST:PORT", typed
 // by the user) stands in for an address or port the topology lacks.
 import { basename } from 'node:path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { CommandResult, TestHandshakeOptions } from '../../../../protocol/index.ts';
 import { nodeHandshakeProber } from '../../handshake/prober.ts';
 import { renderText } from '../../handshake/render.ts';
@@ -74,6 +75,19 @@ export function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal): Promi
 
 const NOT_TESTED = 'not tested';
 
+/** A handshake that was not trusted, as a diagnostic on the connection's line (null when it was). */
+export function handshakeFinding(args: TestHandshakeOptions, target: { host: string; port: number }, report: HandshakeReport): Diagnostic | null {
+  if (report.outcome === 'trusted') return null;
+  const failed = report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.reason}`);
+  return {
+    range: { start: { line: args.line, character: 0 }, end: { line: args.line + 1, character: 0 } },
+    severity: failed.length > 0 || report.exitCode === 2 ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    source: 'sptls handshake',
+    code: 'handshake',
+    message: [`the live handshake ${args.initiator} -> ${args.responder} at ${target.host}:${target.port}: ${report.summary}`, ...failed].join('\n'),
+  };
+}
+
 /** The server command, with the prober it probes through (tests give a fake). */
 export function makeTestHandshake(prober: HandshakeProber): ServerCommand {
   return {
@@ -95,6 +109,7 @@ export function makeTestHandshake(prober: HandshakeProber): ServerCommand {
       const result = await unlessCancelled(testHandshake({ topologyPath: topology.path, text: topology.text, args, target, prober }), ctx.signal);
       if (result === null) return { ok: false, summary: 'cancelled', text: '', written: [] };
       if (result.kind === 'refused') return refusal(NOT_TESTED, [result.message]);
+      ctx.finding(uri, `handshake ${args.initiator} -> ${args.responder}`, handshakeFinding(args, target, result.report));
       return { ok: result.report.outcome === 'trusted', summary: result.text.split('\n')[0]!, text: result.text, written: [] };
     },
   };

@@ -3,9 +3,10 @@
 // work (arguments -> engine -> CommandResult); adding one is an entry in index.ts.
 import {
   ErrorCodes, LSPErrorCodes, MessageType, ResponseError, WorkDoneProgressReporter,
-  type CancellationToken, type Connection,
+  type CancellationToken, type Connection, type Diagnostic,
 } from 'vscode-languageserver';
 import type { CommandId, CommandResult } from '../../../../protocol/index.ts';
+import type { DiagnosticsScheduler } from '../diagnostics.ts';
 import type { DocumentStore } from '../documents.ts';
 
 export interface CommandContext {
@@ -16,6 +17,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Asks the client to show a file the command wrote (when it can). */
   showDocument(uri: string): Promise<void>;
+  /** A finding of the command on an open document, shown with its diagnostics until the next edit; null removes the one under `key`. */
+  finding(uri: string, key: string, diagnostic: Diagnostic | null): void;
 }
 
 export interface ServerCommand {
@@ -50,6 +53,7 @@ function untrustedMessage(title: string): string {
 export interface RunDependencies {
   connection: Connection;
   documents: DocumentStore;
+  diagnostics: DiagnosticsScheduler;
   trusted(): boolean;
   /** The client's own progress token (`workDoneToken`), else a null reporter. */
   attached: WorkDoneProgressReporter;
@@ -71,6 +75,7 @@ export async function runCommand(entry: CommandEntry, args: unknown[], token: Ca
     progress: (message) => reporter.report(message),
     signal: controller.signal,
     // Showing a file is a courtesy: a client that fails to is no reason to fail the command.
+    finding: (uri, key, diagnostic) => deps.diagnostics.setFinding(uri, key, diagnostic),
     showDocument: async (uri) => { if (deps.showDocument) await deps.connection.window.showDocument({ uri, takeFocus: false }).catch(() => undefined); },
   };
   try {
