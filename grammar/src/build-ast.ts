@@ -6,8 +6,8 @@
 import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
 import type { Block, Comment, Connection, Declaration, Property, SptlsFile, Statement, SyntaxError, Value } from './ast.ts';
 import { ConnectionStart, IntegerLiteral, Identifier, StringLiteral, VersionLiteral, type Kind, type LexError } from './tokens.ts';
-import { isEof } from './parser.ts';
-import { propertyContextError, type BlockContext } from './property-contexts.ts';
+import { found, isEof } from './parser.ts';
+import { closestKeyword, propertyContextError, unknownPropertyMessage, type BlockContext } from './property-contexts.ts';
 
 function isReal(t: IToken): boolean {
   return t.isInsertedInRecovery !== true && Number.isFinite(t.startOffset) && t.startOffset >= 0;
@@ -153,6 +153,16 @@ export class AstBuilder {
       if (misplaced) this.errors.push({ message: misplaced, start: prop.start, end: prop.start + prop.name.length });
       else properties.push(prop);
     }
+    for (const u of (node.children['unknownProperty'] as CstNode[] | undefined) ?? []) {
+      const name = firstToken(u.children, 'Identifier');
+      if (!name) continue;
+      // Right after a trusts list, a bare name is a missing ',' rather than a misspelt property.
+      const before = lastEndingBefore(properties, name.startOffset);
+      const message = before?.name === 'trusts' && !closestKeyword(name.image, context)
+        ? `expected ',' before '${name.image}': the names of a trusts list are separated by commas (trusts ${before.values.map((v) => v.text).join(', ')}, ${name.image})`
+        : unknownPropertyMessage(name.image, context);
+      this.errors.push({ message, start: name.startOffset, end: tokenEnd(name) });
+    }
     if (!isSorted(properties)) properties.sort((a, b) => a.start - b.start);
     if (close) end = tokenEnd(close);
     // Copied at its exact length, as values are.
@@ -185,6 +195,13 @@ export class AstBuilder {
     if (!head || !isReal(head)) return null;
     const name = head.image;
     if (values.length < (requiredValues[name] ?? 0)) return null;
+    // The parser takes an integer where a version goes so that `tls-min 1` can be an
+    // invalid-value ("write 1.2"); a product version has a dot (spec §5.1, v1.1).
+    if (name === 'version' && values[0]!.kind === 'integer') {
+      const v = values[0]!;
+      this.errors.push({ message: `expected a version with a dot after 'version', found '${v.text}': write the full product level, e.g. 8.1.22`, start: v.start, end: v.end });
+      return null;
+    }
     if (name === 'certificate' && (values[0]?.text === 'signed-by' || values[0]?.text === 'file') && values.length < 2) return null;
     const sub = (node.children['block'] as CstNode[] | undefined)?.[0];
     const own = values.slice(); // before the sub-block reuses the scratch list
@@ -217,7 +234,7 @@ export class AstBuilder {
         // The statement ended early because the next one begins: that token is the offending one.
         start = next.startOffset;
         end = tokenEnd(next);
-        message = message.replace('found the end of the file', `found '${next.image}'`);
+        message = message.replace('found the end of the file', `found ${found(next)}`);
       } else {
         const prev = lastRealBefore(tokens, (e as IRecognitionException & { previousToken?: IToken }).previousToken);
         if (!prev) { start = 0; end = 0; } else { start = prev.startOffset; end = tokenEnd(prev); }
@@ -229,6 +246,13 @@ export class AstBuilder {
   addLexErrors(errors: LexError[]): void {
     for (const e of errors) this.errors.push({ message: e.message, start: e.start, end: e.end });
   }
+}
+
+/** The property of `list` that ends last at or before `offset`. */
+function lastEndingBefore(list: readonly Property[], offset: number): Property | undefined {
+  let best: Property | undefined;
+  for (const p of list) if (p.end <= offset && (!best || p.end > best.end)) best = p;
+  return best;
 }
 
 function lastRealBefore(tokens: IToken[], prev: IToken | undefined): IToken | undefined {

@@ -44,7 +44,9 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
       builder.addLexErrors(lexed.errors);
       for (const c of lexed.comments) comments.push(c);
       if (lexed.tokens.length === 0) continue;
-      markConnectionStart(pending[pending.length - 1], lexed.tokens[0]);
+      // The seam may cut `A ->` from `B`, or `B` from its `->`: both sides decide.
+      markConnectionStart(pending[pending.length - 2], pending[pending.length - 1], lexed.tokens[0]);
+      markConnectionStart(pending[pending.length - 1], lexed.tokens[0], lexed.tokens[1]);
       pending = pending.length === 0 ? lexed.tokens : pending.concat(lexed.tokens);
       last = pending[pending.length - 1];
       // Everything before the last statement start is complete: parse it now.

@@ -1,7 +1,7 @@
 // Chevrotain CstParser for spec §3, with error recovery on. One instance is built at
 // module load (self-analysis is the expensive part) and reused for every parse.
 //
-// The grammar is kept flat on purpose: five rules, and properties grouped by value
+// The grammar is kept flat on purpose: six rules (one for a misspelt property), and properties grouped by value
 // shape through token categories, so a typical line makes two or three CST nodes.
 // Which properties are allowed in which block is checked when the CST becomes the
 // AST (build-ast.ts), where the message can say where the property belongs.
@@ -11,11 +11,25 @@ import {
   NamePropKeyword, ProtocolKeyword, RCurly, Semicolon, StringLiteral, StringPropKeyword, UnitKeyword,
   VersionLiteral, VersionPropKeyword, YesNoKeyword,
 } from './tokens.ts';
+import { closestName } from './names.ts';
 
 const STATEMENT_HINT = 'a statement is a declaration (server, client, ca, …) or a connection (A -> B)';
 
-function found(t: IToken): string {
-  return t.tokenType === EOF ? 'the end of the file' : `'${t.image}'`;
+export function found(t: IToken): string {
+  if (t.tokenType === EOF) return 'the end of the file';
+  // A name before `->` is lexed as the start of the next connection: say so, or
+  // "expected a name, found 'B'" contradicts itself.
+  if (t.tokenType === ConnectionStart) return `'${t.image}', which starts the connection '${t.image} -> …'`;
+  return `'${t.image}'`;
+}
+
+/** What a token that cannot start a statement was probably meant to be. */
+function unexpectedStatement(t: IToken): string {
+  if (t.tokenType === Arrow) return `unexpected '->': a connection has two ends; write each hop as a connection of its own (A -> B, then B -> C)`;
+  // One or two letters are within reach of too many kinds to guess.
+  const meant = t.tokenType === Identifier && t.image.length >= 3 ? closestName(t.image, KIND_KEYWORDS) : undefined;
+  if (meant) return `unexpected '${t.image}': did you mean '${meant}'? A statement is a declaration (server, client, ca, …) or a connection (A -> B)`;
+  return `unexpected ${found(t)}: ${STATEMENT_HINT}`;
 }
 
 function expectedLabel(type: TokenType): string {
@@ -32,11 +46,11 @@ function after(previous: IToken | undefined, actual: IToken): string {
 /** Messages that say what was expected in the language's own words. */
 const messages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, previous }) {
-    if (expected === EOF) return `unexpected ${found(actual)}: ${STATEMENT_HINT}`;
+    if (expected === EOF) return unexpectedStatement(actual);
     return `expected ${expectedLabel(expected)}${after(previous, actual)}, found ${found(actual)}`;
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `unexpected ${found(firstRedundant)}: ${STATEMENT_HINT}`;
+    return unexpectedStatement(firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, previous }) {
     const firsts = [...new Set(expectedPathsPerAlt.flatMap((paths) => paths.map((p) => p[0])).filter((t) => t !== undefined).map(expectedLabel))];
@@ -97,7 +111,36 @@ class SptlsParser extends CstParser {
   private readonly blockItem = () => this.OR(this.blockItemAlts);
   private readonly blockItemAlts = [
     { ALT: () => this.SUBRULE(this.property) },
+    { ALT: () => this.SUBRULE(this.unknownProperty) },
     { ALT: () => this.CONSUME(Semicolon) },
+  ];
+
+  /**
+   * A name where a property keyword belongs (`trust Root`, `sslport 1543`): a misspelt
+   * property with the values it was written with. It is parsed, not recovered from, so
+   * the next line's property (or typo) is still read and reported; build-ast.ts turns it
+   * into one `syntax` error at the name that says which keyword was meant.
+   */
+  unknownProperty = this.RULE('unknownProperty', () => {
+    this.CONSUME(Identifier);
+    this.OPTION(this.unknownName);
+    this.MANY(this.unknownValue);
+  });
+
+  private readonly unknownName = () => this.CONSUME2(Identifier);
+  private readonly unknownValue = () => this.OR(this.unknownValueAlts);
+  private readonly unknownValueAlts = [
+    { ALT: () => this.CONSUME(StringLiteral) },
+    { ALT: () => this.CONSUME(IntegerLiteral) },
+    { ALT: () => this.CONSUME(VersionLiteral) },
+    { ALT: () => this.CONSUME(UnitKeyword) },
+    { ALT: () => this.CONSUME(CurveKeyword) },
+    { ALT: () => this.CONSUME(YesNoKeyword) },
+    // Keywords that start no property: `certficate self-signed`, `kye rsa 2048` stay one error.
+    { ALT: () => this.CONSUME(KW['self-signed']) },
+    { ALT: () => this.CONSUME(KW.rsa) },
+    { ALT: () => this.CONSUME(KW.ec) },
+    { ALT: () => { this.CONSUME(Comma); this.CONSUME3(Identifier); } },
   ];
 
   property = this.RULE('property', () => this.OR(this.propertyAlts));

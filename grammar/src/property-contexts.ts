@@ -1,5 +1,7 @@
 // Which properties the grammar allows in which block (spec §3): a CertProperty or
 // ConnProperty outside its own block is a syntax error.
+import { closestName } from './names.ts';
+
 export type BlockContext = 'declaration' | 'certificate' | 'connection';
 
 export const DECLARATION_PROPERTIES = [
@@ -26,4 +28,17 @@ export function propertyContextError(name: string, context: BlockContext): strin
   if (allowed[context].has(name)) return null;
   const homes = (Object.keys(allowed) as BlockContext[]).filter((c) => allowed[c].has(name)).map((c) => where[c]);
   return `'${name}' cannot stand in ${where[context]}` + (homes.length ? `; it belongs in ${homes.join(' or ')}` : '');
+}
+
+/** The property keyword of this block that `name` is probably a misspelling of. */
+export function closestKeyword(name: string, context: BlockContext): string | undefined {
+  // A name of one or two characters is within reach of too many keywords to guess.
+  return name.length < 3 ? undefined : closestName(name, [...allowed[context]]);
+}
+
+/** The syntax error for a name standing where a property keyword belongs (`trust Root`). */
+export function unknownPropertyMessage(name: string, context: BlockContext): string {
+  const meant = closestKeyword(name, context);
+  if (meant) return `'${name}' is not a property: did you mean '${meant}'?`;
+  return `'${name}' is not a property of ${where[context]}: it holds ${[...allowed[context]].join(', ')}`;
 }

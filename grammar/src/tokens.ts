@@ -49,7 +49,8 @@ export const Identifier = createToken({
  * bare name is never mistaken for the start of a statement during error recovery; a
  * stray name inside a block is skipped as part of the error instead of ending the block.
  * It is not an Identifier: where a name is expected (`trusts A,` then `B -> S` on the
- * next line, or `A -> B -> C`), the connection that follows wins.
+ * next line), the connection that follows wins. A name right after `->` is never one:
+ * `A -> B -> C` is the connection `A -> B` and an error at the second `->`.
  */
 export const ConnectionStart = createToken({ name: 'ConnectionStart', pattern: Lexer.NA, label: 'a name' });
 
@@ -154,7 +155,7 @@ export function tokenizeRange(text: string, start: number, end: number): LexResu
         // names compare by pointer wherever the model looks one up.
         t.image = kw.text;
       }
-      else if (tokens[i + 1]?.tokenType === Arrow) retype(t, ConnectionStart);
+      else if (tokens[i + 1]?.tokenType === Arrow && tokens[i - 1]?.tokenType !== Arrow) retype(t, ConnectionStart);
     } else if (t.tokenType === UnterminatedString) {
       unterminated.push({ message: 'unterminated string: close it with " on the same line', start: t.startOffset, end: t.startOffset + 1 });
       retype(t, StringLiteral);
@@ -188,9 +189,16 @@ export function endsInOpenComment(lexed: LexResult): boolean {
   return lexed.comments[lexed.comments.length - 1]?.tokenType === UnterminatedBlockComment;
 }
 
-/** Retypes `name` as the start of a connection when the token after it is `->`. */
-export function markConnectionStart(name: IToken | undefined, next: IToken | undefined): void {
-  if (name?.tokenType === Identifier && next?.tokenType === Arrow) retype(name, ConnectionStart);
+/**
+ * Settles, across a range seam, whether `name` starts a connection: it does when the
+ * token after it is `->` and the token before it is not (in `A -> B -> C`, `B` ends the
+ * connection `A -> B`; the second `->` is the error, spec §5.1).
+ */
+export function markConnectionStart(before: IToken | undefined, name: IToken | undefined, next: IToken | undefined): void {
+  if (!name) return;
+  const starts = next?.tokenType === Arrow && before?.tokenType !== Arrow;
+  if (name.tokenType === Identifier && starts) retype(name, ConnectionStart);
+  else if (name.tokenType === ConnectionStart && !starts) retype(name, Identifier);
 }
 
 function retype(t: IToken, type: TokenType): void {

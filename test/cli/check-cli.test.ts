@@ -79,7 +79,8 @@ test('usage and I/O errors exit 2 with a one-line message', () => {
 test('--now pins the validity rules', () => {
   const certs = join(root, 'test', 'rules', 'cases');
   const topo = join(dir, 'exp.sptls');
-  writeFileSync(topo, `server E { address "expiring.example.com" certificate file "${join(certs, 'certs', 'expiring.pem')}" }\n`);
+  // Its issuer is declared: a file certificate whose issuer is no ca is issuer-unknown.
+  writeFileSync(topo, `ca Root { file "${join(certs, 'certs', 'root.pem')}" }\nserver E { address "expiring.example.com" certificate file "${join(certs, 'certs', 'expiring.pem')}" }\n`);
   assert.match(sptls(['check', '--now', '2026-06-01', topo]).stdout, /certificate-expiring/);
   assert.match(sptls(['check', '--now', '2026-06-25', topo]).stdout, /certificate-expired/);
   assert.equal(sptls(['check', '--now', '2026-01-01', topo]).stdout, '');
@@ -101,4 +102,37 @@ test('the bundle runs on the system node too (conformance runs outside npm)', ()
   if (sys.status !== 0) return; // no system node on this machine: nothing to check
   const r = spawnSync('/usr/bin/node', [bin, 'check', join(dir, 'clean.sptls')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+});
+
+test('the text summary counts hints too', () => {
+  writeFileSync(join(dir, 'hint.sptls'), 'ca Spare\nserver S { certificate self-signed }\nclient C { trusts S }\nC -> S\n');
+  const r = sptls(['check', join(dir, 'hint.sptls')]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /hint unused-ca/);
+  assert.match(r.stderr, /1 file\(s\) checked: 0 error\(s\), 0 warning\(s\), 1 hint\(s\)/);
+});
+
+test('check on a folder without .sptls files says so and does not pass', () => {
+  const empty = join(dir, 'no-topologies');
+  mkdirSync(empty, { recursive: true });
+  writeFileSync(join(empty, 'readme.txt'), 'nothing to check');
+  const r = sptls(['check', empty]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /no-topologies: no \.sptls files in this directory or below it/);
+  // Beside a folder that has some, the empty one is named and the rest is checked.
+  const both = sptls(['check', empty, join(dir, 'clean.sptls')]);
+  assert.equal(both.status, 0, both.stderr);
+  assert.match(both.stderr, /no-topologies: no \.sptls files/);
+});
+
+test('fmt --check on a file with syntax errors names it instead of "0 of 0 file(s)"', () => {
+  writeFileSync(join(dir, 'broken.sptls'), 'server S { port }\n');
+  writeFileSync(join(dir, 'ugly.sptls'), 'server   S\n');
+  const r = sptls(['fmt', '--check', join(dir, 'broken.sptls')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /broken\.sptls:1:\d+: syntax error/);
+  assert.doesNotMatch(r.stderr, /0 of 0/);
+  assert.match(r.stderr, /1 file\(s\) not formatted: fix the errors above/);
+  const mixed = sptls(['fmt', '--check', join(dir, 'broken.sptls'), join(dir, 'ugly.sptls')]);
+  assert.match(mixed.stderr, /1 of 1 file\(s\) would be reformatted; 1 file\(s\) not formatted/);
 });

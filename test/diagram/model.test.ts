@@ -9,9 +9,13 @@ import { trustVerdict } from '../../server/src/analysis/trust.ts';
 import { buildDiagram } from '../../server/src/diagram/index.ts';
 import { analyzeSample, clientPopulation, NOW, samples } from './samples.ts';
 import { analyze } from '../../server/src/analysis/engine.ts';
+import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
+import { join } from 'node:path';
 
 const FORBIDDEN_RULES = ['self-connection', 'connection-not-supported', 'tls-to-db2', 'ldap-requires-tls'];
-const UNTRUSTED_RULES = ['untrusted-responder', 'no-common-tls-version'];
+const UNTRUSTED_RULES = ['untrusted-responder', 'no-common-tls-version', 'ssl-port-required'];
+/** Findings on a certificate that fail every session to the component presenting it (or to those below a CA). */
+const CERTIFICATE_FAILURES = ['certificate-expired', 'issuer-mismatch'];
 
 /** The verdict a connection's diagnostics call for (docs/diagram.md), worked out independently of the diagram code. */
 function expectedVerdict(a: Analysis, link: Link): string {
@@ -22,6 +26,9 @@ function expectedVerdict(a: Analysis, link: Link): string {
   if (!link.tls) return 'plain';
   const missing = a.diagnostics.some((d) => d.code === 'missing-certificate' && d.start >= link.to!.decl.start && d.start < link.to!.decl.end);
   if (missing || codes.some((r) => UNTRUSTED_RULES.includes(r))) return 'untrusted';
+  const presented = [link.to, ...(a.chains.of(link.to)?.cas ?? [])];
+  const failing = a.diagnostics.some((d) => CERTIFICATE_FAILURES.includes(d.code) && presented.some((e) => d.start >= e.decl.start && d.start < e.decl.end));
+  if (failing) return 'untrusted';
   return trustVerdict(link.from, link.to, a.chains).kind === 'trusted' ? 'trusted' : 'unknown';
 }
 
@@ -100,4 +107,22 @@ test('a group edge takes the worst verdict of its members', () => {
   assert.equal(edge.count, 6);
   assert.equal(edge.verdict, 'untrusted');
   assert.ok(edge.findings.some((f) => f.rule === 'no-common-tls-version'));
+});
+
+test('an edge is coloured by the full verdict: an expired or mis-issued responder certificate is not "TLS, trusted"', () => {
+  const files = new DiskCertificateFiles(join(import.meta.dirname, '..', 'rules', 'cases'));
+  const a = analyze([
+    'ca Root { file "certs/root.pem" }',
+    'ca Mid { signed-by Other file "certs/issuing.pem" }',
+    'ca Other { subject "CN=Other" }',
+    'server EXP { address "expiring.example.com" certificate file "certs/expiring.pem" }',
+    'server BAD { certificate signed-by Mid }',
+    'server OK { address "good.example.com" certificate signed-by Root }',
+    'client C { trusts Root, Other }',
+    'C -> EXP', 'C -> BAD', 'C -> OK',
+  ].join('\n'), { certificateFiles: files, now: new Date('2026-07-01') });
+  // The trust lists alone would call both trusted: the certificates are what fail.
+  assert.equal(trustVerdict(a.model.byName.get('C')!, a.model.byName.get('EXP')!, a.chains).kind, 'trusted');
+  const verdicts = Object.fromEntries(buildDiagram(a).connections.map((e) => [e.to, e.verdict]));
+  assert.deepEqual(verdicts, { EXP: 'untrusted', BAD: 'untrusted', OK: 'trusted' });
 });

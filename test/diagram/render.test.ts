@@ -45,6 +45,11 @@ for (const sample of samples()) {
     assert.equal(chains.length, 1);
     assert.equal(withClass(chains[0]!, 'g', 'chain').length, model.chains.length);
     assert.equal(withClass(doc, 'g', 'legend').length, 1);
+    // The legend explains node outlines too, with the classes the nodes use.
+    const legendText = withClass(doc, 'g', 'legend')[0]!.textContent!;
+    assert.match(legendText, /outline: has an error/);
+    assert.match(legendText, /outline: has a warning/);
+    assert.equal(withClass(doc, 'g', 'legend-outline').filter((g) => g.getAttribute('class')!.includes('has-error')).length, 1);
     const banner = withClass(doc, 'g', 'banner');
     assert.equal(banner.length, model.syntaxErrors.length ? 1 : 0);
     if (model.syntaxErrors.length) assert.match(banner[0]!.textContent!, new RegExp(`${model.syntaxErrors.length} syntax errors? — the diagram shows what parsed`));

@@ -134,6 +134,37 @@ const CASES: Case[] = [
     before: 'ca R\nserver HUB { hub trusts R certificate signed-by R }\nserver SP2 { spoke-of HUB certificate signed-by R }',
     after: 'ca R\nserver HUB { hub trusts R certificate signed-by R }\nserver SP2 { spoke-of HUB certificate signed-by R }\nHUB -> SP2\n',
   },
+  {
+    // Adding a second HUB -> SP2 would be a duplicate-connection: the plain one becomes TLS.
+    name: 'hub-spoke removes plain from an existing hub -> spoke connection',
+    rule: 'hub-spoke', title: /Remove 'plain'/,
+    before: 'ca R\nserver HUB { hub trusts R certificate signed-by R }\nserver SP2 { spoke-of HUB certificate signed-by R }\nHUB -> SP2 plain\n',
+    after: 'ca R\nserver HUB { hub trusts R certificate signed-by R }\nserver SP2 { spoke-of HUB certificate signed-by R }\nHUB -> SP2\n',
+  },
+  {
+    name: 'lan-free-needs-server removes plain from the client -> server connection',
+    rule: 'lan-free-needs-server', title: /Remove 'plain'/,
+    before: 'ca R\nserver S { certificate signed-by R }\nstorage-agent STA { certificate signed-by R trusts R }\nclient C { trusts R }\nC -> STA\nSTA -> S\nC -> S plain\n',
+    after: 'ca R\nserver S { certificate signed-by R }\nstorage-agent STA { certificate signed-by R trusts R }\nclient C { trusts R }\nC -> STA\nSTA -> S\nC -> S\n',
+  },
+  {
+    name: 'connection-not-supported reverses a connection whose other direction is in Table 1',
+    rule: 'connection-not-supported', title: /Reverse/,
+    before: 'ca R\nserver S { certificate signed-by R }\nclient C { trusts R }\nS -> C\n',
+    after: 'ca R\nserver S { certificate signed-by R }\nclient C { trusts R }\nC -> S\n',
+  },
+  {
+    name: 'validity-exceeds-issuer shortens a declared valid to the issuer\'s lifetime',
+    rule: 'validity-exceeds-issuer', title: /valid 2 years/,
+    before: 'ca R { valid 2 years }\nca I { signed-by R valid 5 years }\nserver S { certificate signed-by I { valid 400 days } }\n',
+    after: 'ca R { valid 2 years }\nca I { signed-by R valid 2 years }\nserver S { certificate signed-by I { valid 400 days } }\n',
+  },
+  {
+    name: 'ssl-port-required uses the responder\'s SSL port',
+    rule: 'ssl-port-required', title: /1543/,
+    before: 'ca R\nserver OLD { version 8.1.1 port 1500 ssl-port 1543 certificate signed-by R }\nclient C { trusts R }\nC -> OLD { port 1500 }\n',
+    after: 'ca R\nserver OLD { version 8.1.1 port 1500 ssl-port 1543 certificate signed-by R }\nclient C { trusts R }\nC -> OLD { port 1543 }\n',
+  },
 ];
 
 function errorKeys(a: Analysis): string[] {

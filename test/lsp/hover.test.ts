@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import { hover } from '../../server/src/lsp/features/hover.ts';
 import { withCursor } from '../support/markers.ts';
 import { analyzeText } from './helpers.ts';
+import { join } from 'node:path';
+import { analyze } from '../../server/src/analysis/engine.ts';
+import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
 
 const BASE = `ca Root { subject "CN=Corp Root,O=Corp" }
 ca Mid { signed-by Root }
@@ -76,4 +79,22 @@ test('hover never throws on garbage', () => {
     const a = analyzeText(t);
     for (let o = 0; o <= t.length; o++) hover(a, a.lines.position(o));
   }
+});
+
+test('hover on a CA read from a file tells what its file says: intermediate or root, and its real issuer (spec v1.1)', () => {
+  const certs = join(import.meta.dirname, '..', 'rules', 'cases');
+  const hoverAt = (source: string) => {
+    const { text, offset } = withCursor(source);
+    const a = analyze(text, { certificateFiles: new DiskCertificateFiles(certs), now: new Date('2026-06-15') });
+    const h = hover(a, a.lines.position(offset))!;
+    return typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  };
+  const base = 'ca LakeRoot { file "certs/v11/lake-root.pem" }\nca LakeIssuing { file "certs/v11/lake-issuing.pem" }\nca HillIssuing { file "certs/v11/hill-issuing.pem" }\n';
+  const issuing = hoverAt(base.replace('ca LakeIssuing', 'ca Lake|Issuing'));
+  assert.match(issuing, /Subject: `[^`]*CN=Lake Issuing CA[^`]*`/);
+  assert.match(issuing, /Chain: LakeIssuing → LakeRoot \(root `LakeRoot`\)/);
+  assert.doesNotMatch(issuing, /Root CA$/m);
+  assert.match(hoverAt(base.replace('ca LakeRoot', 'ca Lake|Root')), /Root CA/);
+  assert.match(hoverAt(base.replace('ca LakeRoot', 'ca Lake|Root')), /Signs: `LakeIssuing`/);
+  assert.match(hoverAt(base.replace('ca HillIssuing', 'ca Hill|Issuing')), /root unknown: no ca of this file issued it/);
 });

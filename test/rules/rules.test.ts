@@ -27,7 +27,9 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort()) 
   test(`rule case ${name}`, () => {
     const text = readFileSync(join(dir, name), 'utf8');
     const { want, hints, exactHints } = expectations(text);
-    const a = analyze(text, { certificateFiles: new DiskCertificateFiles(dir), now: NOW });
+    // A first line `# now: YYYY-MM-DD` pins the instant, as the shared conformance runner does.
+    const now = /^#\s*now:\s*(\S+)/.exec(text)?.[1];
+    const a = analyze(text, { certificateFiles: new DiskCertificateFiles(dir), now: now ? new Date(now) : NOW });
     const key = (d: { start: number; code: string }) => `${a.lines.lineOf(d.start) + 1} ${d.code}`;
     const got = new Set(a.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning').map(key));
     const gotHints = new Set(a.diagnostics.filter((d) => d.severity === 'hint' || d.severity === 'information').map(key));

@@ -18,11 +18,21 @@ export interface CertificateInfo {
   ipAddresses: string[];
   der: Buffer;
   fingerprint256: string;
+  /** DER SubjectPublicKeyInfo: what a child's signature is verified with. */
+  spki: Buffer;
+  /** Subject and issuer DN are the same (a root, or a self-signed leaf). */
+  selfIssued: boolean;
 }
+
+/** Why a `file` cannot be used (spec §5 file-not-found): each is told apart for the message. */
+export type CertificateFileProblem = 'not-found' | 'not-regular' | 'too-large' | 'unreadable' | 'unparsable';
 
 export type CertificateFileResult =
   | { ok: true; certificates: CertificateInfo[] }
-  | { ok: false; reason: string };
+  | { ok: false; problem?: CertificateFileProblem; reason: string };
+
+/** Certificate files above this size are not read at all (spec §5 file-not-found). */
+export const MAX_CERTIFICATE_FILE_BYTES = 1024 * 1024;
 
 export interface CertificateFiles {
   /** `path` as written in the topology; implementations resolve it against the topology's folder. */
@@ -32,7 +42,7 @@ export interface CertificateFiles {
 /** Decodes PEM/ARM (one or more certificates) or a single DER certificate, with the PKI reader. */
 export function decodeCertificates(bytes: Uint8Array): CertificateFileResult {
   const r = readCertificateFile(bytes);
-  if (!r.ok) return { ok: false, reason: r.error.message };
+  if (!r.ok) return { ok: false, problem: 'unparsable', reason: r.error.message };
   return { ok: true, certificates: r.certificates.map(describe) };
 }
 
@@ -51,5 +61,7 @@ function describe(c: CertificateFacts): CertificateInfo {
     ipAddresses: c.sans.ip,
     der: c.der,
     fingerprint256: c.fingerprintSha256,
+    spki: c.raw.spki,
+    selfIssued: c.selfIssued,
   };
 }

@@ -31,6 +31,10 @@ export const RULES = {
   'hostname-mismatch': 'warning',
   'port-conflict': 'error',
   'file-not-found': 'error',
+  'issuer-unknown': 'warning',
+  'issuer-mismatch': 'error',
+  'ssl-port-required': 'error',
+  'validity-exceeds-issuer': 'warning',
   'unused-trust': 'hint',
   'unused-ca': 'hint',
   // Key-database audit (`sptls check --keydbs DIR`, server/src/pki/audit/): not run by `analyze`.
@@ -44,7 +48,10 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
 /** What a quick fix needs, by rule. Only rules with a mechanical fix carry data. */
 export interface FixData {
-  /** untrusted-responder: the initiator whose trusts list lacks `trust`. */
+  /**
+   * untrusted-responder: the initiator whose trusts list lacks `trust`;
+   * connection-not-supported: the reversed connection the product supports.
+   */
   initiator?: string;
   responder?: string;
   /** The name to add to the initiator's `trusts`: the responder's root CA, or the responder itself. */
@@ -55,9 +62,15 @@ export interface FixData {
   replacement?: string;
   /** missing-certificate: CAs of the file that could sign it. */
   cas?: string[];
+  /** validity-exceeds-issuer: the issuer's lifetime ("2 years"), for the certificate's declared `valid`. */
+  validity?: string;
+  /** ssl-port-required: the responder's SSL-only port, for the connection's `port`. */
+  port?: string;
   /** hub-spoke: the missing hub -> spoke connection. */
   hub?: string;
   spoke?: string;
+  /** lan-free-needs-server, hub-spoke: the start of the `plain` connection that must become TLS. */
+  plain?: number;
 }
 
 export interface Diagnostic {

@@ -66,7 +66,7 @@ export const KINDS: Record<Kind, KindFacts> = {
   },
   ca: {
     title: 'certificate authority',
-    role: 'issues certificates; a root CA (no `signed-by`) must be in the key database of every component that initiates sessions to a component it signed for.',
+    role: 'issues certificates; a root CA (no `signed-by`, and a `file` only when it is self-signed) must be in the key database of every component that initiates sessions to a component it signed for. A CA read from a file that another CA issued is an intermediate.',
     library: 'none',
     keydb: null,
     keydbNote: 'its certificate is what initiators install as trusted.',
@@ -95,7 +95,7 @@ export const PROPERTIES: Record<string, PropertyFacts> = {
   address: { kinds: ALL_BUT_CA, summary: 'Host name or IP address the component is reached at.', option: 'TCPSERVERADDRESS / HLADDRESS / the LDAP host' },
   port: { kinds: ['server', 'storage-agent', 'ldap', 'db2'], summary: 'Listening port. For LDAP 389 (StartTLS) or 636 (LDAPS); for Db2 e.g. 51500.', option: 'TCPPORT', range: [1, 65535], default: '1500 for a server (not a declared port)' },
   'admin-port': { kinds: ['server'], summary: 'Port for administrative sessions.', option: 'TCPADMINPORT', range: [1024, 32767] },
-  'ssl-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only port. Since 7.1.8/8.1.2 TCPPORT accepts SSL too, so it is rarely needed.', option: 'SSLTCPPORT', range: [1024, 32767] },
+  'ssl-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only port. From 7.1.8/8.1.2 TCPPORT accepts SSL too; below those levels TLS sessions must use this port.', option: 'SSLTCPPORT', range: [1024, 32767] },
   'ssl-admin-port': { kinds: ['server', 'storage-agent'], summary: 'SSL-only administrative port.', option: 'SSLTCPADMINPORT', range: [1024, 32767] },
   version: { kinds: ['server', 'client', 'storage-agent', 'operations-center'], summary: 'Product level, e.g. 8.1.22. TLS 1.3 needs 8.1.11 or later.' },
   'tls-min': { kinds: TLS_KINDS, summary: 'Lowest TLS protocol the component accepts (1.0–1.3).', option: 'SSLTLS12 / SSLDISABLELEGACYTLS', default: '1.2 (the product default since 8.1.4)' },
@@ -110,8 +110,8 @@ export const PROPERTIES: Record<string, PropertyFacts> = {
   subject: { kinds: ['ca'], summary: 'Distinguished name of the CA certificate.', default: 'CN=<name>' },
   key: { kinds: ['ca'], summary: 'Key of the CA: `rsa N` or `ec p256|p384`.', default: 'rsa 4096' },
   valid: { kinds: ['ca'], summary: 'Lifetime of the CA certificate.', default: '10 years' },
-  'signed-by': { kinds: ['ca'], summary: 'The issuing CA: this CA is an intermediate.' },
-  file: { kinds: ['ca'], summary: 'An existing CA certificate (PEM/ARM); its key is held elsewhere.' },
+  'signed-by': { kinds: ['ca'], summary: 'The issuing CA: this CA is an intermediate. With a `file`, the file must have been issued by it (`issuer-mismatch`).' },
+  file: { kinds: ['ca'], summary: 'An existing CA certificate (PEM/ARM); its key is held elsewhere. A root only when self-signed; otherwise an intermediate whose issuer is the `ca` matching its issuer DN.' },
 };
 
 const applicable = new Map(Object.entries(PROPERTIES).map(([name, facts]) => [name, new Set<Kind>(facts.kinds)]));
@@ -161,6 +161,12 @@ export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 /** Product level from which TLS 1.3 can be enabled. */
 export const TLS13_SINCE = '8.1.11';
+
+/** Lifetimes a certificate gets when its block declares no `valid` (spec §4.2 block defaults). */
+export const DEFAULT_VALIDITY = {
+  certificate: { amount: 825, unit: 'days' },
+  ca: { amount: 10, unit: 'years' },
+} as const;
 
 export const SERVER_SELF_SIGNED_LABEL = 'TSM Server SelfSigned SHA Key';
 

@@ -17,10 +17,14 @@ export function trustVerdict(from: Entity, to: Entity, chains: Chains): TrustVer
     return { kind: 'untrusted', reason: `${to.name} presents a self-signed certificate.`, needs: `${to.name}'s own certificate`, suggestion: to.name };
   }
   if (!chain.root) {
+    // The chain ends at an issuer no `ca` declares (spec §4.2 v1.1): no root to trust.
+    const top = chain.cas[chain.cas.length - 1];
     return {
       kind: 'untrusted',
-      reason: `the issuer of ${to.name}'s certificate matches no ca of this file.`,
-      needs: `${to.name}'s certificate (or declare its issuing CA with 'ca … { file … }')`,
+      reason: top
+        ? `${to.name}'s certificate chains ${chain.cas.map((c) => c.name).join(' → ')}, and the issuer of ${top.name} matches no ca of this file, so its root is unknown.`
+        : `the issuer of ${to.name}'s certificate matches no ca of this file, so its root is unknown.`,
+      needs: `${to.name}'s own certificate (or declare the root CA with 'ca … { file … }' and trust that)`,
       suggestion: to.name,
     };
   }

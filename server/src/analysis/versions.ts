@@ -1,6 +1,6 @@
 // Product levels and TLS protocol ranges (spec §4.1 defaults, §5.1 "Versions").
 import type { Entity } from './model.ts';
-import { isApplicable, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
+import { isApplicable, SSL_ON_TCPPORT_SINCE, TLS13_SINCE, TLS_VERSIONS, type TlsVersion } from './product.ts';
 
 /** Compares dotted versions part by part, missing parts being 0. */
 export function compareVersions(a: string, b: string): number {
@@ -11,6 +11,19 @@ export function compareVersions(a: string, b: string): number {
     if (d !== 0) return d < 0 ? -1 : 1;
   }
   return 0;
+}
+
+const onTcpPort = new Map<string, boolean>();
+
+/** Does a server or storage agent at `version` accept TLS on its TCPPORT (spec §5 ssl-port-required)? */
+export function acceptsTlsOnTcpPort(version: string): boolean {
+  let r = onTcpPort.get(version);
+  if (r === undefined) {
+    const since = Number(version.split('.')[0]) >= 8 ? SSL_ON_TCPPORT_SINCE.v8 : SSL_ON_TCPPORT_SINCE.v7;
+    r = compareVersions(version, since) >= 0;
+    if (onTcpPort.size < 1000) onTcpPort.set(version, r);
+  }
+  return r;
 }
 
 export function isTlsVersion(text: string): text is TlsVersion {

@@ -7,7 +7,7 @@ import type { Entity, Link } from '../analysis/model.ts';
 import type { Analysis } from '../analysis/engine.ts';
 import { FindingIndex, toFinding, type Finding } from './findings.ts';
 import { KIND_PRESENTATION, VERDICT_RANK, type NodeKind, type Verdict } from './kinds.ts';
-import { connectionVerdict } from './verdict.ts';
+import { connectionVerdict, PRESENTED_CERTIFICATE_FAILURES } from './verdict.ts';
 
 export interface DiagramNode {
   /** A declared name, `group:<first member>` or `?<undeclared name>`. */
@@ -102,6 +102,12 @@ export function buildDiagram(analysis: Analysis, options: DiagramOptions = {}): 
     const findings = index.within(c);
     if (link.status === 'checked' && link.tls && link.to && !link.to.certificate) {
       findings.push(...nodes.get(to)!.findings.filter((f) => f.rule === 'missing-certificate'));
+    } else if (link.status === 'checked' && link.tls && link.to) {
+      // The edge's colour is the full verdict: a certificate that fails where it is declared
+      // (expired, not issued by its CA) fails this session too.
+      for (const holder of [link.to, ...(analysis.chains.of(link.to)?.cas ?? [])]) {
+        findings.push(...(nodes.get(holder.name)?.findings ?? []).filter((f) => PRESENTED_CERTIFICATE_FAILURES.has(f.rule)));
+      }
     }
     raw.push({ link, from, to, verdict: connectionVerdict(link, findings, analysis.chains), findings });
   }

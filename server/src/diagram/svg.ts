@@ -17,6 +17,12 @@ const TITLE_FINDINGS = 12;
 const BANNER_HEIGHT = 30;
 const LEGEND_CELL = 165;
 const LEGEND_ROW = 26;
+/** Edge verdicts, node kinds, node outlines. */
+const LEGEND_ROWS = 3;
+const OUTLINES: ReadonlyArray<readonly [string, string]> = [
+  ['has-error', 'outline: has an error'],
+  ['has-warning', 'outline: has a warning'],
+];
 const MARGIN = 8;
 
 /** CSS variable → the VS Code theme variable it follows and the colour without a theme. */
@@ -115,7 +121,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
   const legendWidth = Math.max(VERDICTS.length + 1, kinds.length) * LEGEND_CELL;
   const width = Math.max(layout.width, legendWidth + 2 * MARGIN);
   const legendTop = top + layout.height + MARGIN;
-  const height = legendTop + 2 * LEGEND_ROW + 2 * MARGIN;
+  const height = legendTop + LEGEND_ROWS * LEGEND_ROW + 2 * MARGIN;
 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="sptls-diagram" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img">`);
@@ -231,8 +237,7 @@ export function shape(kind: NodeKind, b: Box, hub = false): string {
 
 function legend(kinds: readonly NodeKind[], top: number, chains: boolean): string {
   const out: string[] = [`<g class="legend" transform="translate(${MARGIN} ${top})">`];
-  const rows = 2;
-  out.push(`<rect class="frame" x="0" y="0" width="${Math.max(VERDICTS.length + 1, kinds.length) * LEGEND_CELL}" height="${rows * LEGEND_ROW + MARGIN}" rx="4"/>`);
+  out.push(`<rect class="frame" x="0" y="0" width="${Math.max(VERDICTS.length + 1, kinds.length) * LEGEND_CELL}" height="${LEGEND_ROWS * LEGEND_ROW + MARGIN}" rx="4"/>`);
   VERDICTS.forEach((v, i) => {
     const x = i * LEGEND_CELL + 10;
     out.push(`<g class="edge verdict-${v}"><path class="line" d="M${x} 15 H${x + 34}" marker-end="url(#sptls-arrow-${v})"/></g><text x="${x + 42}" y="19">${escapeXml(VERDICT_TEXT[v])}</text>`);
@@ -244,6 +249,11 @@ function legend(kinds: readonly NodeKind[], top: number, chains: boolean): strin
   kinds.forEach((k, i) => {
     const x = i * LEGEND_CELL + 10;
     out.push(`<g class="node kind-${k}">${shape(k, { x, y: LEGEND_ROW + 6, width: 34, height: 18 })}</g><text x="${x + 42}" y="${LEGEND_ROW + 19}">${escapeXml(KIND_PRESENTATION[k].caption)}</text>`);
+  });
+  // Node outlines carry the component's own findings; the third row says which colour is which.
+  OUTLINES.forEach(([cls, text], i) => {
+    const x = i * LEGEND_CELL + 10;
+    out.push(`<g class="node ${cls} legend-outline">${shape('server', { x, y: 2 * LEGEND_ROW + 6, width: 34, height: 18 })}</g><text x="${x + 42}" y="${2 * LEGEND_ROW + 19}">${escapeXml(text)}</text>`);
   });
   out.push('</g>');
   return out.join('');

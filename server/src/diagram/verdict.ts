@@ -7,7 +7,16 @@ import type { Finding } from './findings.ts';
 import type { Verdict } from './kinds.ts';
 
 /** Findings on a TLS connection that mean its handshake fails. */
-export const UNTRUSTED_RULES: ReadonlySet<string> = new Set(['untrusted-responder', 'missing-certificate', 'no-common-tls-version']);
+export const UNTRUSTED_RULES: ReadonlySet<string> = new Set([
+  'untrusted-responder', 'missing-certificate', 'no-common-tls-version', 'ssl-port-required',
+  // Findings on the certificates the responder presents (its own and its chain's), which
+  // buildDiagram adds to the connection's: an expired or mis-issued certificate fails
+  // the handshake however the trust lists read.
+  'certificate-expired', 'issuer-mismatch',
+]);
+
+/** Rules on a responder's certificate, or on a CA of its chain, that fail every TLS session to it. */
+export const PRESENTED_CERTIFICATE_FAILURES: ReadonlySet<string> = new Set(['certificate-expired', 'issuer-mismatch']);
 
 /** Statuses the product forbids outright (spec §4.3); nothing else is checked on them. */
 const FORBIDDEN: ReadonlySet<Link['status']> = new Set(['self', 'unsupported', 'tls-to-db2', 'ldap-plain']);

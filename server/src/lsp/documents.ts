@@ -13,7 +13,7 @@ export interface AnalysisSettings {
 }
 
 /** Certificate files of a document that is not on disk cannot be found. */
-const unsaved: CertificateFiles = { read: () => ({ ok: false, reason: 'the document is not saved in a folder; save it to read certificate files' }) };
+const unsaved: CertificateFiles = { read: () => ({ ok: false, problem: 'unreadable', reason: 'the document is not saved in a folder; save it to read certificate files' }) };
 
 export function certificateFilesFor(uri: string): CertificateFiles {
   if (!uri.startsWith('file:')) return unsaved;

@@ -2,8 +2,8 @@
 // weak-signature, certificate-expired, certificate-expiring, shared-certificate,
 // hostname-mismatch.
 import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
-import type { CertificateInfo } from '../certificate-files.ts';
-import { propertiesOf, type Entity } from '../model.ts';
+import type { CertificateFileProblem, CertificateInfo } from '../certificate-files.ts';
+import type { Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
 import { covers } from '../../codec/x509/host-match.ts';
 import { ipVersion } from '../../codec/x509/ip.ts';
@@ -12,13 +12,21 @@ import { POLICY } from '../policy.ts';
 
 const DAY_MS = 86_400_000;
 
+/** What to do about a `file` that cannot be used, by why (spec §5 file-not-found). */
+const FILE_FIXES: Record<CertificateFileProblem, string> = {
+  'not-found': "Give the path of a PEM/ARM or DER certificate, relative to this file's folder.",
+  'not-regular': 'Name a certificate file, not a directory, pipe or device.',
+  'too-large': 'A certificate file holds a certificate and its chain, well under 1 MiB: export only those (PEM/ARM or DER).',
+  'unreadable': 'Make the file readable by the user running sptls, or copy it next to the topology.',
+  'unparsable': 'Export the certificate as PEM/ARM or DER (a key database or private key file is not a certificate).',
+};
+
 export function checkCertificateFiles(ctx: RuleContext): void {
   for (const e of ctx.model.entities) {
-    // Every `file` is read and judged, counted or not: a broken file is worth knowing about.
-    for (const p of propertiesOf(e.decl.block)) {
-      const file = p.name === 'file' ? p.values[0] : p.name === 'certificate' && p.values[0]?.text === 'file' ? p.values[1] : undefined;
-      if (file) checkFile(ctx, e, file);
-    }
+    // Only the `file` that counts is read: a repeated or not-applicable one gets value
+    // checks only, and a file is no value check (spec §5.1 "Repeated properties").
+    const file = e.kind === 'ca' ? e.props.get('file')?.values[0] : e.certificate?.file;
+    if (file) checkFile(ctx, e, file);
   }
 }
 
@@ -26,7 +34,7 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
   const { report, chains, now } = ctx;
   const r = chains.readFile(file.text);
   if (!r.ok) {
-    report('file-not-found', file, `${e.name}: cannot use "${file.text}": ${r.reason}. Give the path of a PEM/ARM or DER certificate, relative to this file's folder.`);
+    report('file-not-found', file, `${e.name}: cannot use "${file.text}": ${r.reason}. ${FILE_FIXES[r.problem ?? 'not-found']}`);
     return;
   }
   const cert = r.certificates[0]!;
@@ -39,11 +47,16 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
   if (now < cert.notBefore) {
     report('certificate-expired', file, `"${file.text}" is not valid yet: its validity starts ${cert.notBefore.toISOString()}. Fix the issuing CA's clock or reissue it.`);
   } else if (now > cert.notAfter) {
-    report('certificate-expired', file, `"${file.text}" expired on ${cert.notAfter.toISOString()}: TLS sessions to ${e.name} fail. Renew it.`);
+    // Whole days, rounded toward zero: 24–47 hours ago is "1 day ago" (spec §5.1 "Time").
+    const ago = Math.trunc((now.getTime() - cert.notAfter.getTime()) / DAY_MS);
+    const when = ago === 0 ? 'less than a day ago' : `${ago} ${ago === 1 ? 'day' : 'days'} ago`;
+    report('certificate-expired', file, `"${file.text}" expired ${when}, on ${cert.notAfter.toISOString()}: TLS sessions to ${e.name} fail. Renew it and distribute the new certificate.`);
   } else {
     const daysLeft = (cert.notAfter.getTime() - now.getTime()) / DAY_MS;
     if (daysLeft < ctx.expiryWarningDays) {
-      report('certificate-expiring', file, `"${file.text}" expires in ${Math.floor(daysLeft)} day(s), on ${cert.notAfter.toISOString()}: renew it and distribute the new certificate.`);
+      const left = Math.trunc(daysLeft);
+      const when = left === 0 ? 'in less than a day' : `in ${left} ${left === 1 ? 'day' : 'days'}`;
+      report('certificate-expiring', file, `"${file.text}" expires ${when}, on ${cert.notAfter.toISOString()}: renew it and distribute the new certificate.`);
     }
   }
 }
@@ -69,9 +82,13 @@ export function checkSharedCertificates({ model, chains, report }: RuleContext):
   for (const [key, members] of groups) {
     if (members.length < 2) continue;
     const names = members.map((m) => m.name).join(', ');
-    const what = key.startsWith('der:') ? 'the same certificate file content' : `the same label of one CA`;
+    const first = members[0]!.certificate!;
+    const what = key.startsWith('der:')
+      ? `the same certificate ("${first.file!.text}"${members.some((m) => m.certificate!.file!.text !== first.file!.text) ? ' and identical copies' : ''})`
+      : `the same certificate: label "${first.props.get('label')!.values[0]!.text}" issued by ${first.issuer!.text}`;
+    const fix = (name: string) => key.startsWith('der:') ? `issue ${name} its own certificate and point its file there` : `give ${name}'s certificate a label of its own`;
     for (const m of members) {
-      report('shared-certificate', keywordSpan(m.certificate!.property), `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Give ${m.name} its own.`);
+      report('shared-certificate', keywordSpan(m.certificate!.property), `${names} present ${what}: each server or storage agent needs a unique certificate and private key. Fix: ${fix(m.name)}.`);
     }
   }
 }
@@ -92,7 +109,11 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
     }
     if (covers(names, address.text) === null) {
       const listed = [...names.dns, ...names.ip];
-      report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. Add san "${address.text}".`);
+      // A file certificate takes no block: the fix is a new certificate, or the right address.
+      const fix = cert.mode === 'file'
+        ? `Reissue "${cert.file!.text}" with "${address.text}" among its SANs, or correct the address if ${e.name} is reached by one of the names it holds.`
+        : `Add san "${address.text}" to its certificate block.`;
+      report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. ${fix}`);
     }
   }
 }

@@ -3,10 +3,12 @@
 //   references.ts    unknown-reference, wrong-reference-kind, ca-cycle
 //   values.ts        invalid-value, legacy-tls, tls-version-unsupported, weak-key (declared), keydb-format
 //   connections.ts   self-connection, connection-not-supported, tls-to-db2, ldap-requires-tls,
-//                    duplicate-connection, missing-certificate, untrusted-responder, no-common-tls-version
+//                    duplicate-connection, missing-certificate, untrusted-responder, no-common-tls-version,
+//                    ssl-port-required
 //   roles.ts         lan-free-needs-server, hub-spoke
 //   certificates.ts  file-not-found, weak-key (files), weak-signature, certificate-expired,
 //                    certificate-expiring, shared-certificate, hostname-mismatch
+//   issuers.ts       issuer-unknown, issuer-mismatch, validity-exceeds-issuer
 //   ports.ts         port-conflict
 //   usage.ts         unused-trust, unused-ca
 // `syntax` comes from the parser (grammar/).
@@ -14,6 +16,7 @@ import { checkCertificateFiles, checkHostnames, checkSharedCertificates } from '
 import { checkConnections } from './connections.ts';
 import type { Rule } from './context.ts';
 import { checkDeclarations } from './declarations.ts';
+import { checkIssuers } from './issuers.ts';
 import { checkPorts } from './ports.ts';
 import { checkReferences } from './references.ts';
 import { checkHubSpoke, checkLanFree } from './roles.ts';
@@ -28,6 +31,7 @@ export const RULE_CHECKS: readonly Rule[] = [
   checkLanFree,
   checkHubSpoke,
   checkCertificateFiles,
+  checkIssuers,
   checkSharedCertificates,
   checkHostnames,
   checkPorts,

@@ -2,6 +2,7 @@
 import type { Value } from '../../../../grammar/src/index.ts';
 import type { Entity } from '../model.ts';
 import { PROPERTIES } from '../product.ts';
+import { normalizeIp } from '../../codec/x509/ip.ts';
 import type { RuleContext } from './context.ts';
 
 const PORT_PROPERTIES = ['port', 'admin-port', 'ssl-port', 'ssl-admin-port'] as const;
@@ -11,8 +12,10 @@ export function checkPorts({ model, report }: RuleContext): void {
   const taken = new Map<string, Map<number, { owner: Entity; property: string }>>();
   for (const e of model.entities) {
     if (!e.isFirst || !listensOnAPort(e)) continue;
-    const address = e.props.get('address')?.values[0]?.text.toLowerCase();
-    if (address === undefined) continue;
+    const written = e.props.get('address')?.values[0]?.text;
+    if (written === undefined) continue;
+    // Host names compare case-insensitively, IP addresses by value (2001:db8::1 = 2001:0db8:0:0::1).
+    const address = normalizeIp(written) ?? written.toLowerCase();
     let ports = taken.get(address);
     if (!ports) taken.set(address, (ports = new Map()));
     const mine: Array<[number, string, Value]> = [];

@@ -1,6 +1,6 @@
 // unknown-reference, wrong-reference-kind, ca-cycle.
 import { holdsCertificate, type Entity, type Reference, type ReferenceRole } from '../model.ts';
-import { closestName } from '../names.ts';
+import { closestName } from '../../../../grammar/src/names.ts';
 import { article, type RuleContext } from './context.ts';
 
 /** Which declarations a reference of each role may name. */

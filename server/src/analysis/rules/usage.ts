@@ -36,8 +36,10 @@ export function checkUsage({ model, chains, report }: RuleContext): void {
     const up = e.kind === 'ca' ? e.props.get('signed-by')?.values[0] : e.certificate?.issuer;
     if (up) { const ca = model.byName.get(up.text); if (ca) signs.add(ca); }
     // A file certificate (a component's, or a CA's issued by another CA) names its issuer by DN.
-    const info = e.kind === 'ca' || e.certificate?.mode === 'file' ? chains.fileCertificate(e) : null;
-    if (info) { const ca = chains.caMatching(info.issuer); if (ca && ca !== e) signs.add(ca); }
+    if (e.kind === 'ca' || e.certificate) {
+      const link = chains.issuerOf(e);
+      if (link.kind === 'ca') signs.add(link.ca);
+    }
   }
   for (const e of model.entities) {
     if (e.kind !== 'ca' || !e.isFirst || signs.has(e) || trusted.has(e.name)) continue;

@@ -4,7 +4,7 @@ import { propertiesOf, type Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
 import { POLICY } from '../policy.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
-import { article, type RuleContext } from './context.ts';
+import { article, tlsCapCause, tlsCapFix, type RuleContext } from './context.ts';
 
 
 const MIN_RSA_BITS = POLICY.minRsaBits;
@@ -68,7 +68,7 @@ function checkEffective(ctx: RuleContext, e: Entity): void {
   const range = tlsRange(e);
   if (range?.empty) {
     const anchor = min && isTlsVersion(min.text) ? min : max!;
-    report('invalid-value', anchor, `${e.name} accepts no TLS version at all: tls-min ${range.min} is above tls-max ${range.max}.`);
+    report('invalid-value', anchor, `${e.name} accepts no TLS version at all: tls-min ${range.min} is above tls-max ${range.max}. ${tlsCapCause(e, range.max)}Fix: lower tls-min to ${range.max}, or ${tlsCapFix(e, range.max)}.`);
   }
   const key = e.kind === 'ca' ? e.props.get('key') : e.certificate?.props.get('key');
   if (key) checkKeySize(ctx, e, key);

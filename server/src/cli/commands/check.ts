@@ -29,7 +29,10 @@ Options:
                       file) and 'file' certificates. Rules keydb-missing-trust,
                       keydb-certificate-mismatch, keydb-unreadable
 
-Exit status: 0 no errors, 1 at least one error-severity diagnostic, 2 usage or I/O error.
+The text form ends with a count of errors, warnings and hints on stderr.
+
+Exit status: 0 no errors, 1 at least one error-severity diagnostic, 2 usage or I/O error
+(a file that cannot be read, or no .sptls file found at all).
 `;
 
 export function parseNow(text: string | undefined): Date | undefined {
@@ -76,14 +79,19 @@ export const checkCommand: Command = {
     const files: string[] = [];
     for (const target of parsed.positional) {
       try {
+        const before = files.length;
         collect(target, io.cwd, files);
+        if (files.length === before) io.err(`sptls check: ${target}: no .sptls files in this directory or below it\n`);
       } catch (e) {
         io.err(`sptls check: ${target}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}\n`);
         ioError = true;
       }
     }
+    // Nothing to check is not a clean bill of health.
+    if (files.length === 0) ioError = true;
     let errors = 0;
     let warnings = 0;
+    let hints = 0;
     const report: Array<{ path: string; diagnostics: ReturnType<typeof jsonDiagnostic>[] }> = [];
     for (const path of files) {
       const input = readTopologyFile(path, io, 'check');
@@ -101,13 +109,14 @@ export const checkCommand: Command = {
       for (const d of diagnostics) {
         if (d.severity === 'error') errors++;
         else if (d.severity === 'warning') warnings++;
+        else hints++;
         if (format === 'text') io.out(`${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
       }
       report.push({ path, diagnostics });
     }
     if (format === 'json') io.out(`${JSON.stringify({ files: report })}\n`);
     if (ioError) return EXIT_USAGE;
-    if (format === 'text') io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s)\n`);
+    if (format === 'text') io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s), ${hints} hint(s)\n`);
     return errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   },
 };

@@ -14,8 +14,10 @@ const help = `Usage: sptls diagram FILE [--format svg|dot|mermaid] [--out F] [--
                      [--no-chains] [--collapse N] [--now ISO-DATE]
 
 Draws the topology of a .sptls file: components by kind, connections from initiator to
-responder coloured by verdict (trusted, untrusted, not supported, plain, not resolved),
-and the certificate chains (component → issuing CA) as a separate layer.
+responder coloured by verdict (trusted, untrusted, not supported, plain, not resolved) —
+the full verdict: an expired or mis-issued certificate is not trusted, whatever the trust
+lists say — and the certificate chains (component → issuing CA) as a separate layer.
+Node outlines show a component's own errors and warnings; the legend says which is which.
 A file with syntax errors is drawn as far as it parsed, under a banner.
 
 Options:

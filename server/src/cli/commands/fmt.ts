@@ -53,6 +53,17 @@ function formatFile(path: string, io: CliIO): Outcome | null {
   return { path, formatted: result.text, changed: result.changed };
 }
 
+/**
+ * The closing line: files that could not be formatted (syntax errors, unreadable) are
+ * counted apart, so a file with errors never reads as "0 of 0 file(s)".
+ */
+function summary(done: string, formatted: number, named: number): string {
+  const skipped = named - formatted;
+  if (skipped === 0) return done;
+  const notDone = `${skipped} file(s) not formatted: fix the errors above`;
+  return formatted === 0 ? notDone : `${done}; ${notDone}`;
+}
+
 /** Replaces `path` by `text` through a temporary file in the same folder, keeping its permissions. */
 async function replaceFile(full: string, text: string): Promise<void> {
   const temp = join(dirname(full), `.${basename(full)}.fmt-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -90,7 +101,7 @@ export const fmtCommand: Command = {
     const changed = outcomes.filter((o) => o.changed);
     if (check) {
       for (const o of changed) io.out(`${o.path}\n`);
-      io.err(`${changed.length} of ${outcomes.length} file(s) would be reformatted\n`);
+      io.err(`${summary(`${changed.length} of ${outcomes.length} file(s) would be reformatted`, outcomes.length, parsed.positional.length)}\n`);
       return failed ? EXIT_USAGE : changed.length > 0 ? EXIT_FINDINGS : EXIT_OK;
     }
     let written = 0;
@@ -104,7 +115,7 @@ export const fmtCommand: Command = {
         failed = true;
       }
     }
-    io.err(`${written} of ${outcomes.length} file(s) reformatted\n`);
+    io.err(`${summary(`${written} of ${outcomes.length} file(s) reformatted`, outcomes.length, parsed.positional.length)}\n`);
     return failed ? EXIT_USAGE : EXIT_OK;
   },
 };

@@ -1,7 +1,7 @@
 // Does a certificate name the address a peer is reached at? One answer for the rules
 // (`hostname-mismatch`) and the live tester (the `hostname` check), so a topology the
 // rules accept is never refused by the tester for its name, or the reverse.
-import { ipVersion } from './ip.ts';
+import { normalizeIp } from './ip.ts';
 
 export interface CertificateNames {
   dns: readonly string[];
@@ -13,10 +13,8 @@ export interface CertificateNames {
  * IPs only against IP SANs, no CN fallback. Returns the SAN that matched, or null.
  */
 export function covers(names: CertificateNames, address: string): string | null {
-  if (ipVersion(address)) {
-    const want = normalizeIp(address);
-    return names.ip.find((ip) => normalizeIp(ip) === want) ?? null;
-  }
+  const want = normalizeIp(address);
+  if (want !== undefined) return names.ip.find((ip) => normalizeIp(ip) === want) ?? null;
   const host = address.toLowerCase();
   return names.dns.find((raw) => {
     const san = raw.toLowerCase();
@@ -25,8 +23,4 @@ export function covers(names: CertificateNames, address: string): string | null 
     const dot = host.indexOf('.');
     return dot > 0 && host.slice(dot + 1) === san.slice(2);
   }) ?? null;
-}
-
-function normalizeIp(ip: string): string {
-  return ipVersion(ip) === 6 ? new URL(`http://[${ip}]/`).hostname : ip;
 }

@@ -16,6 +16,11 @@ export function ipVersion(text: string): 0 | 4 | 6 {
   }
 }
 
+/** The canonical text of an IP address (compare by value: 2001:0db8:0:0::1 → 2001:db8::1); undefined for a host name. */
+export function normalizeIp(text: string): string | undefined {
+  const bytes = ipVersion(text) ? ipToBytes(text) : undefined;
+  return bytes ? bytesToIp(bytes) : undefined;
+}
 
 export function ipToBytes(ip: string): Buffer | undefined {
   const version = ipVersion(ip.replace(/%.*$/, ''));

@@ -75,9 +75,26 @@ function fixesFor(a: Analysis, d: Diagnostic): Fix[] {
       return edit ? [{ title: "Mark the Db2 connection 'plain'", edits: [edit], preferred: true }] : [];
     }
     case 'ldap-requires-tls': {
+      const edit = removePlain(a, d.start);
+      return edit ? [{ title: "Remove 'plain': LDAP sessions use TLS", edits: [edit], preferred: true }] : [];
+    }
+    case 'lan-free-needs-server': {
+      const edit = data.plain !== undefined ? removePlain(a, data.plain) : null;
+      return edit ? [{ title: "Remove 'plain': the LAN-free client's server session uses TLS", edits: [edit], preferred: true }] : [];
+    }
+    case 'connection-not-supported': {
       const c = connectionAt(a, d.start);
-      if (!c?.to || c.protocol?.text !== 'plain') return [];
-      return [{ title: "Remove 'plain': LDAP sessions use TLS", edits: [{ start: c.to.end, end: c.protocol.end, newText: '' }], preferred: true }];
+      if (!c?.to || !data.initiator || !data.responder) return [];
+      return [{ title: `Reverse it: '${data.initiator} -> ${data.responder}'`, edits: [{ start: c.from.start, end: c.to.end, newText: `${data.initiator} -> ${data.responder}` }] }];
+    }
+    case 'validity-exceeds-issuer': {
+      // The diagnostic sits on the declared `valid` amount; its unit follows it.
+      const unit = /^\s*\d+\s+(?:days?|years?)\b/.exec(a.text.slice(d.start));
+      return data.validity && unit ? [{ title: `Shorten it to 'valid ${data.validity}'`, edits: [{ start: d.start, end: d.start + unit[0].length, newText: data.validity }], preferred: true }] : [];
+    }
+    case 'ssl-port-required': {
+      const port = a.model.links.find((l) => l.connection.from.start === d.start)?.props.get('port')?.values[0];
+      return port && data.port ? [{ title: `Use the SSL port ${data.port}`, edits: [{ start: port.start, end: port.end, newText: data.port }], preferred: true }] : [];
     }
     case 'missing-certificate': {
       const decl = a.model.entities.find((e) => e.decl.name?.start === d.start)?.decl;
@@ -103,10 +120,15 @@ function fixesFor(a: Analysis, d: Diagnostic): Fix[] {
       const edit = removeTrustEntry(a, d.start);
       return edit ? [{ title: `Remove the unused trust '${a.text.slice(d.start, d.end)}'`, edits: [edit] }] : [];
     }
-    case 'hub-spoke':
+    case 'hub-spoke': {
+      if (data.plain !== undefined) {
+        const edit = removePlain(a, data.plain);
+        return edit ? [{ title: "Remove 'plain': the hub manages its spoke over TLS", edits: [edit], preferred: true }] : [];
+      }
       return data.hub && data.spoke
         ? [{ title: `Add the connection '${data.hub} -> ${data.spoke}'`, edits: [addConnection(a, `${data.hub} -> ${data.spoke}`)], preferred: true }]
         : [];
+    }
     default:
       return [];
   }
@@ -114,6 +136,13 @@ function fixesFor(a: Analysis, d: Diagnostic): Fix[] {
 
 function connectionAt(a: Analysis, fromStart: number) {
   return a.model.links.find((l) => l.connection.from.start === fromStart)?.connection;
+}
+
+/** Drops the `plain` of the connection starting at `fromStart`: it becomes TLS, the default. */
+function removePlain(a: Analysis, fromStart: number): Edit | null {
+  const c = connectionAt(a, fromStart);
+  if (!c?.to || c.protocol?.text !== 'plain') return null;
+  return { start: c.to.end, end: c.protocol.end, newText: '' };
 }
 
 function markPlain(a: Analysis, fromStart: number): Edit | null {

@@ -74,15 +74,11 @@ function unique(entities: Array<Entity | null>): Entity[] {
   return [...new Set(entities.filter((e): e is Entity => e !== null))];
 }
 
-/** The CAs from `ca` up to its root, `ca` first; stops at a cycle or an unknown name. */
-function caPath(a: Analysis, ca: Entity): Entity[] {
-  const path: Entity[] = [];
-  for (let e: Entity | undefined = ca; e && e.kind === 'ca' && !path.includes(e);) {
-    path.push(e);
-    const up: string | undefined = e.props.get('signed-by')?.values[0]?.text;
-    e = up ? a.model.byName.get(up) : undefined;
-  }
-  return path;
+/** Is `x`'s certificate (a CA's, or the one a component presents) issued by `ca`, by signed-by or by DN? */
+function issuedBy(a: Analysis, x: Entity, ca: Entity): boolean {
+  if (x.kind !== 'ca' && !x.certificate) return false;
+  const link = a.chains.issuerOf(x);
+  return link.kind === 'ca' && link.ca === ca;
 }
 
 function certificateLine(a: Analysis, e: Entity): string {
@@ -100,11 +96,13 @@ function entityMarkdown(a: Analysis, e: Entity): string {
   const facts = KINDS[e.kind];
   const lines = [`**${e.kind} ${e.name}** — ${facts.title}`, '', ...kindRole(e.kind), ''];
   if (e.kind === 'ca') {
-    const path = caPath(a, e);
-    const subject = e.props.get('subject')?.values[0]?.text ?? `CN=${e.name}`;
+    // The analysis's own chain: a CA read from a file is what its file says (spec §4.2 v1.1).
+    const chain = a.chains.chainOfCa(e);
+    const subject = e.props.get('subject')?.values[0]?.text ?? a.chains.fileCertificate(e)?.subject ?? `CN=${e.name}`;
     lines.push(`Subject: \`${subject}\``);
-    lines.push(path.length > 1 ? `Chain: ${path.map((c) => c.name).join(' → ')} (root \`${path.at(-1)!.name}\`)` : 'Root CA');
-    const signs = a.model.entities.filter((x) => x.isFirst && (x.certificate?.issuer?.text === e.name || (x.kind === 'ca' && x.props.get('signed-by')?.values[0]?.text === e.name)));
+    const root = chain.root ? `root \`${chain.root.name}\`` : 'root unknown: no ca of this file issued it';
+    lines.push(chain.broken ? 'Chain: cannot be built (see the diagnostics)' : chain.cas.length > 1 || !chain.root ? `Chain: ${chain.cas.map((c) => c.name).join(' → ')} (${root})` : 'Root CA');
+    const signs = a.model.entities.filter((x) => x.isFirst && x !== e && issuedBy(a, x, e));
     if (signs.length) lines.push(`Signs: ${nameList(signs)}`);
   } else {
     const declared = e.props.get('keydb')?.values[0]?.text;

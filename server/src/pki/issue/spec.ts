@@ -7,15 +7,15 @@ import type { Kind, Property, Span } from '../../../../grammar/src/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { Entity } from '../../analysis/model.ts';
-import { SERVER_SELF_SIGNED_LABEL } from '../../analysis/product.ts';
+import { DEFAULT_VALIDITY, SERVER_SELF_SIGNED_LABEL } from '../../analysis/product.ts';
+import { validityOf as declaredValidity, type Validity } from '../../analysis/lifetimes.ts';
 import { sanProblem, type SubjectAltName } from '../../codec/x509/build.ts';
 import { DnSyntaxError, parseDn } from '../../codec/x509/dn.ts';
 import type { KeySpec } from '../../codec/x509/keys.ts';
 
-export interface Validity {
-  amount: number;
-  unit: 'days' | 'years';
-}
+// Lifetimes are counted the way the analysis counts them for validity-exceeds-issuer.
+export type { Validity } from '../../analysis/lifetimes.ts';
+export { endOf as notAfterOf } from '../../analysis/lifetimes.ts';
 
 export interface IssueSpec {
   name: string;
@@ -51,8 +51,8 @@ export interface TopologySpecs {
   notIssued: Array<{ name: string; reason: string }>;
 }
 
-const CA_DEFAULTS = { key: { kind: 'rsa', bits: 4096 } as KeySpec, validity: { amount: 10, unit: 'years' } as Validity };
-const LEAF_DEFAULTS = { key: { kind: 'rsa', bits: 2048 } as KeySpec, validity: { amount: 825, unit: 'days' } as Validity };
+const CA_DEFAULTS = { key: { kind: 'rsa', bits: 4096 } as KeySpec, validity: DEFAULT_VALIDITY.ca };
+const LEAF_DEFAULTS = { key: { kind: 'rsa', bits: 2048 } as KeySpec, validity: DEFAULT_VALIDITY.certificate };
 const RSA_SIZES = new Set([2048, 3072, 4096]);
 
 /** Diagnostics after which issuing could produce the wrong certificates. */
@@ -154,13 +154,6 @@ export function describeKeySpec(k: KeySpec): string {
   return k.kind === 'rsa' ? `RSA ${k.bits}` : `EC ${k.curve}`;
 }
 
-export function notAfterOf(notBefore: Date, v: Validity): Date {
-  const d = new Date(notBefore);
-  if (v.unit === 'years') d.setUTCFullYear(d.getUTCFullYear() + v.amount);
-  else d.setTime(d.getTime() + v.amount * 86_400_000);
-  return d;
-}
-
 /** Label text as a file name: path separators and shell-hostile characters become '_'. */
 export function fileSafe(label: string): string {
   return label.replace(/[^A-Za-z0-9 ._-]/g, '_').replace(/^\.+/, '_');
@@ -203,9 +196,7 @@ function keySpecOf(p: Property | undefined, fallback: KeySpec, problem: Problem)
 }
 
 function validityOf(p: Property | undefined, fallback: Validity): Validity {
-  const [amount, unit] = p?.values ?? [];
-  if (!amount || !unit) return fallback;
-  return { amount: Number(amount.text), unit: unit.text.startsWith('year') ? 'years' : 'days' };
+  return declaredValidity(p) ?? fallback;
 }
 
 function subjectOf(p: Property | undefined, fallback: string, problem: Problem): string {

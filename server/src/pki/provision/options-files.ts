@@ -6,9 +6,9 @@
 import type { Analysis } from '../../analysis/engine.ts';
 import type { Entity, Link } from '../../analysis/model.ts';
 import {
-  DEFAULT_SERVER_TCPPORT, SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN, SSL_ON_TCPPORT_SINCE, SSLACCEPTCERTFROMSERV_SINCE,
+  DEFAULT_SERVER_TCPPORT, SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN, SSLACCEPTCERTFROMSERV_SINCE,
 } from '../../analysis/product.ts';
-import { compareVersions, tlsRange } from '../../analysis/versions.ts';
+import { acceptsTlsOnTcpPort, compareVersions, tlsRange } from '../../analysis/versions.ts';
 import { optComment, optValue } from './escape.ts';
 
 const value = (e: Entity, prop: string): string | undefined => e.props.get(prop)?.values[0]?.text;
@@ -18,8 +18,8 @@ const below = (v: string | undefined, level: string) => v !== undefined && compa
 /** A server or storage agent that takes TLS only on its SSL-only port (below 8.1.2, or 7.1.8 in V7). */
 export function tlsOnlyOnSslPort(e: Entity): boolean {
   const v = version(e);
-  if (v === undefined) return false;
-  return Number(v.split('.')[0]) <= 7 ? below(v, SSL_ON_TCPPORT_SINCE.v7) : below(v, SSL_ON_TCPPORT_SINCE.v8);
+  // The same test as the ssl-port-required rule, so keydb never disagrees with check.
+  return v !== undefined && !acceptsTlsOnTcpPort(v);
 }
 
 /** `NAME value`, or a comment when the topology's value cannot be an option value. */
