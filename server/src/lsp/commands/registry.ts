@@ -66,7 +66,9 @@ export async function runCommand(entry: CommandEntry, args: unknown[], token: Ca
   if (entry.needsTrust && !deps.trusted()) return new ResponseError(LSPErrorCodes.RequestFailed, untrustedMessage(entry.title));
   const controller = new AbortController();
   const listeners = [token.onCancellationRequested(() => controller.abort())];
-  const created = deps.createProgress && WorkDoneProgressReporter.isNullInstance(deps.attached) ? await deps.connection.window.createWorkDoneProgress() : null;
+  // Progress, too: a client that refuses to create it gets the work without it.
+  const created = deps.createProgress && WorkDoneProgressReporter.isNullInstance(deps.attached)
+    ? await deps.connection.window.createWorkDoneProgress().catch(() => null) : null;
   if (created) listeners.push(created.token.onCancellationRequested(() => controller.abort()));
   const reporter = created ?? deps.attached;
   reporter.begin(`sptls: ${entry.title}`, undefined, undefined, true);
@@ -74,8 +76,8 @@ export async function runCommand(entry: CommandEntry, args: unknown[], token: Ca
     documents: deps.documents,
     progress: (message) => reporter.report(message),
     signal: controller.signal,
-    // Showing a file is a courtesy: a client that fails to is no reason to fail the command.
     finding: (uri, key, diagnostic) => deps.diagnostics.setFinding(uri, key, diagnostic),
+    // Showing a file is a courtesy: a client that fails to is no reason to fail the command.
     showDocument: async (uri) => { if (deps.showDocument) await deps.connection.window.showDocument({ uri, takeFocus: false }).catch(() => undefined); },
   };
   try {
