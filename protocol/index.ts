@@ -11,6 +11,7 @@ export const COMMANDS = {
   inspectKeyDatabase: 'sptls.inspectKeyDatabase',
   testHandshake: 'sptls.testHandshake',
   simulate: 'sptls.simulate',
+  planRotation: 'sptls.planRotation',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -25,6 +26,14 @@ export interface TestHandshakeOptions {
   host?: string;
   /** The connection's `port`, else the responder's, else the product default; absent when none applies. */
   port?: number;
+}
+
+/** Options of `sptls.planRotation` (the lenses above each `ca` and `certificate` pass them after the document URI). */
+export interface PlanRotationOptions {
+  /** The CA or component whose certificate to rotate. */
+  name: string;
+  /** Absent: a `ca` is rotated, a component's certificate renewed. */
+  kind?: 'ca' | 'certificate';
 }
 
 /** Options of `sptls.inspectKeyDatabase` (its first argument is the key database file's URI). */

@@ -17,22 +17,42 @@ export function hasCommand(cmd: string): boolean {
  */
 export function ensureCommand(cmd: string, pkg: string): void {
   if (hasCommand(cmd) || installed.has(pkg)) return;
+  const r = aptInstall(pkg);
+  if (r.status !== 0 || !hasCommand(cmd)) {
+    throw new Error(`could not install ${pkg} for ${cmd}: ${r.output}`);
+  }
+  installed.add(pkg);
+}
+
+/** apt-get install of one Debian package (after one apt-get update), serialised through flock. */
+function aptInstall(pkg: string): { status: number | null; output: string } {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const lock = '/tmp/sptls-apt.lock';
   // The first run on a fresh machine installs editors, JDKs and peers: say so as it happens
   // (the test runner passes a test file's stderr through at once), not minutes of silence.
   const started = Date.now();
-  process.stderr.write(`sptls tests: installing ${pkg} for ${cmd} (apt-get, once per machine)...\n`);
+  process.stderr.write(`sptls tests: installing ${pkg} (apt-get, once per machine)...\n`);
   if (!aptUpdated) {
     spawnSync('flock', [lock, 'apt-get', 'update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
     aptUpdated = true;
   }
   const r = spawnSync('flock', [lock, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], { env, encoding: 'utf8', timeout: 600_000 });
-  if (r.status !== 0 || !hasCommand(cmd)) {
-    throw new Error(`could not install ${pkg} for ${cmd}: ${(r.stderr || r.stdout || '').slice(-2000)}`);
-  }
-  installed.add(pkg);
-  process.stderr.write(`sptls tests: ${pkg} installed in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stderr.write(`sptls tests: ${pkg} ${r.status === 0 ? 'installed' : 'failed'} after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return { status: r.status, output: (r.stderr || r.stdout || '').slice(-2000) };
+}
+
+/**
+ * A python3 that can import `module`, installing Debian `pkg` when none can; returns its path.
+ * Debian's packages go to /usr/bin/python3, which another python3 on PATH (pyenv) may hide.
+ */
+export function ensurePythonModule(module: string, pkg: string): string {
+  const find = () => ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+  const found = find();
+  if (found) return found;
+  const r = aptInstall(pkg);
+  const after = find();
+  if (r.status !== 0 || !after) throw new Error(`could not install ${pkg} for python3's ${module}: ${r.output}`);
+  return after;
 }
 
 /**

@@ -37,6 +37,7 @@ export class CommandUi implements vscode.Disposable {
         return result;
       }
       case COMMANDS.inspectKeyDatabase: return this.inspect(args[0], next);
+      case COMMANDS.planRotation: return this.planRotation(args, next);
       case COMMANDS.testHandshake: return this.testHandshake(args, next);
       case COMMANDS.simulate: {
         const uri = topologyUri(args[0]);
@@ -61,6 +62,26 @@ export class CommandUi implements vscode.Disposable {
       result = await run(next, COMMANDS.inspectKeyDatabase, [target.toString(), { password }]);
     }
     if (result) this.output.show(true);
+    return result;
+  }
+
+  /** From a lens: its [uri, { kind, name }]; from the palette: the active topology and a name typed. The phases open side by side. */
+  private async planRotation(args: unknown[], next: Next): Promise<CommandResult | undefined> {
+    let given = typeof args[0] === 'string' && args[1] && typeof args[1] === 'object' ? args : undefined;
+    if (!given) {
+      const uri = topologyUri(undefined);
+      if (!uri) return undefined;
+      // The kind is left to the server: a `ca` is rotated, a component renewed.
+      const name = await vscode.window.showInputBox({ title: 'sptls: Plan rotation', prompt: 'The CA or the component whose certificate to rotate' });
+      if (!name) return undefined;
+      given = [uri, { name }];
+    }
+    const result = await run(next, COMMANDS.planRotation, given);
+    // One column per phase, in order, so the states read left to right.
+    for (const [i, phase] of (result?.written ?? []).entries()) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(phase));
+      await vscode.window.showTextDocument(doc, { viewColumn: (vscode.ViewColumn.One + 1 + i) as vscode.ViewColumn, preview: false, preserveFocus: true });
+    }
     return result;
   }
 

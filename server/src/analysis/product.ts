@@ -185,3 +185,13 @@ export const SSLACCEPTCERTFROMSERV_SINCE = '8.1.2';
 
 /** The TCPPORT a client assumes when the server declares none (the policy table's default server port). */
 export const DEFAULT_SERVER_TCPPORT = String(POLICY.defaultPorts.server);
+
+/**
+ * Server level from which `CREATE CERTIFICATE` and `SET DEFAULTTLSCERT` renew the server's
+ * own certificate from the administrative command line (IBM's renewal procedure;
+ * sp-config-artifacts.md §0.1–0.2). Below it, gsk8capicmd_64 on cert.kdb does the same.
+ */
+export const SERVER_CERT_COMMANDS_SINCE = '8.1.19';
+
+/** Client level from which `dsmcert -add -server NAME -file F` imports a server's certificate. */
+export const DSMCERT_SINCE = '8.1.2';

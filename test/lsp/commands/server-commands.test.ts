@@ -57,7 +57,10 @@ const execute = (command: string, args: unknown[]) => server.conn.sendRequest('w
 test('the server advertises every command, and the lens names one of them', async () => {
   assert.deepEqual(advertised, Object.values(COMMANDS));
   await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(), languageId: 'sptls', version: 1, text: TOPOLOGY } });
-  const lenses = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: uri() } }) as Array<{ command: { command: string; arguments: unknown[] } }>;
+  const all = await server.conn.sendRequest('textDocument/codeLens', { textDocument: { uri: uri() } }) as Array<{ command: { command: string; title: string; arguments: unknown[] } }>;
+  const served: string[] = Object.values(COMMANDS);
+  assert.ok(all.every((l) => served.includes(l.command.command)), `every lens names a server command: ${all.map((l) => l.command.command).join(', ')}`);
+  const lenses = all.filter((l) => l.command.title === 'Test handshake');
   assert.equal(lenses.length, 1);
   assert.equal(lenses[0]!.command.command, COMMANDS.testHandshake);
   assert.equal(lenses[0]!.command.arguments[0], uri(), 'the document URI first');
