@@ -10,6 +10,7 @@ const benches = [
   ['handshake tester vs openssl s_time', 'scripts/bench-handshake.mjs'],
   ['topology diagram', 'scripts/bench-diagram.mjs'],
   ['simulate production.sptls', 'scripts/bench-simulate.mjs'],
+  ['import of a 2,000-client collection', 'scripts/bench-import.ts'],
 ];
 
 let failed = 0;

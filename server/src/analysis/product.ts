@@ -179,6 +179,8 @@ export const SSL_ON_TCPPORT_SINCE = { v8: '8.1.2', v7: '7.1.8' } as const;
 
 /** Server options removed in 8.1.2 (SSLDISABLELEGACYTLS, SSLTLS12…); client SSLREQUIRED no longer applies from then. */
 export const SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN = '8.1.2';
+/** Those options (facts §4.1, §5): a dsmserv.opt that sets one was written for an earlier level (`sptls import`). */
+export const SERVER_LEGACY_TLS_OPTIONS: readonly string[] = ['SSLTLS12', 'SSLDISABLELEGACYTLS', 'USETLS12', 'SSLHIDELEGACY'];
 
 /** The client option SSLACCEPTCERTFROMSERV exists from this client level. */
 export const SSLACCEPTCERTFROMSERV_SINCE = '8.1.2';

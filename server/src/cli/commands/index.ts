@@ -11,10 +11,12 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: 'check', summary: 'check topology files and print their diagnostics', load: async () => (await import('./check.ts')).checkCommand },
+  { name: 'collect-script', summary: "print a read-only script that copies a host's SP options, key databases and certificates", load: async () => (await import('./collect-script.ts')).collectScriptCommand },
   { name: 'diagram', summary: 'draw the topology (SVG, Graphviz DOT or Mermaid)', load: async () => (await import('./diagram.ts')).diagramCommand },
   { name: 'expiry', summary: 'list every known certificate by end date (text, JSON or an iCalendar file)', load: async () => (await import('./expiry.ts')).expiryCommand },
   { name: 'fmt', summary: 'lay out topology files in the canonical form', load: async () => (await import('./fmt.ts')).fmtCommand },
   { name: 'handshake', summary: 'test a live TLS handshake: chain, name, validity, key, signature, client auth', load: async () => (await import('./handshake.ts')).handshakeCommand },
+  { name: 'import', summary: 'write a topology from collected options files, key databases and dsmadmc outputs', load: async () => (await import('./import.ts')).importCommand },
   { name: 'inspect', summary: 'list the entries of a .kdb, PKCS#12 or PEM/ARM/DER file', load: async () => (await import('./inspect.ts')).inspectCommand },
   { name: 'issue', summary: 'issue the CAs and certificates a topology declares', load: async () => (await import('./issue.ts')).issueCommand },
   { name: 'keydb', summary: 'build key databases and truststores per component from the issued PKI', load: async () => (await import('./keydb.ts')).keydbCommand },
