@@ -1,9 +1,9 @@
 // The sptls parser: `parse(text)` returns the typed AST and every syntax error, and never throws.
 import type { ParseResult, Property, Span } from './ast.ts';
 import { AstBuilder } from './build-ast.ts';
-import { isStatementStart, parseTokens, statementChunks, type StatementChunk } from './parser.ts';
+import { isStatementStart, parseStrict, parseTokens, statementChunks, type StatementChunk } from './parser.ts';
 import { endsInOpenComment, markConnectionStart, tokenizeRange } from './tokens.ts';
-import type { IToken } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 
 export type * from './ast.ts';
 export { KEYWORDS, KIND_KEYWORDS, type Keyword, type Kind } from './tokens.ts';
@@ -20,7 +20,22 @@ export interface ParseOptions {
 }
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
-  const charsPerRange = options.charsPerRange ?? CHARS_PER_RANGE;
+  return parseSpan(text, 0, text.length, options.charsPerRange ?? CHARS_PER_RANGE)!;
+}
+
+/**
+ * Parses only the statements of `text[start, end)`, with offsets into the whole text, as
+ * `parse(text)` parses them: for the incremental layer (server/src/analysis/incremental.ts).
+ * `start` must be where a statement begins (or 0) and `end` the start of a kind keyword
+ * that begins its line (or the text's end), so the statements inside depend on nothing
+ * outside but the keyword at `end`, which is the token after the last one. Null when a
+ * block comment left open before `end` swallows it: then `end` was no statement start.
+ */
+export function parseRange(text: string, start: number, end: number): ParseResult | null {
+  return parseSpan(text, start, end, CHARS_PER_RANGE);
+}
+
+function parseSpan(text: string, from: number, to: number, charsPerRange: number): ParseResult | null {
   // A leading byte-order mark is ignored; it is blanked, not removed, so offsets stay those of the text.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const builder = new AstBuilder();
@@ -32,13 +47,17 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
     const comments: IToken[] = [];
     let pending: IToken[] = [];
     let last: IToken | undefined;
-    for (let start = 0; start < source.length;) {
-      let end = lineEndFrom(source, start + charsPerRange);
+    for (let start = from; start < to;) {
+      let end = Math.min(to, lineEndFrom(source, start + charsPerRange));
       let lexed = tokenizeRange(source, start, end);
-      if (end < source.length && endsInOpenComment(lexed)) {
-        const close = source.indexOf('*/', lexed.comments[lexed.comments.length - 1]!.startOffset + 2);
-        end = close < 0 ? source.length : lineEndFrom(source, close + 2);
-        lexed = tokenizeRange(source, start, end);
+      if (endsInOpenComment(lexed)) {
+        if (end === to && to < source.length) return null;
+        if (end < to) {
+          const close = source.indexOf('*/', lexed.comments[lexed.comments.length - 1]!.startOffset + 2);
+          end = close < 0 ? to : Math.min(to, lineEndFrom(source, close + 2));
+          lexed = tokenizeRange(source, start, end);
+          if (end === to && to < source.length && endsInOpenComment(lexed)) return null;
+        }
       }
       start = end;
       builder.addLexErrors(lexed.errors);
@@ -57,7 +76,9 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
         pending = pending.slice(cut);
       }
     }
-    parseStatements(builder, pending, pending.length);
+    // Ending before the text's end, the last statement's next token is the keyword at `to`.
+    const next = to < source.length ? tokenizeRange(source, to, lineEndFrom(source, to)).tokens[0] : undefined;
+    parseStatements(builder, next ? pending.concat(next) : pending, pending.length);
     const ast = builder.finishFile(comments, last);
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
@@ -78,17 +99,24 @@ function lineEndFrom(text: string, from: number): number {
 }
 
 /**
- * Parses the complete statements `tokens[0, end)` a group at a time: Chevrotain's
- * in-repetition recovery recurses once per error, so one call over thousands of errors
- * would exhaust the stack. A statement always starts at a kind keyword or at `name ->`,
- * which never occur inside a block, so the cuts change no parse. A group too broken to
- * parse is retried statement by statement, so only the statement at fault is lost.
+ * Parses the complete statements `tokens[0, end)`. Well-formed statements are parsed a
+ * group at a time by the parser without recovery; a group with an error is parsed again
+ * statement by statement with recovery, so what recovery makes of a statement depends on
+ * that statement and the token after it alone, never on where a group or range began
+ * (the incremental layer re-parses single statements and relies on it). That also bounds
+ * Chevrotain's in-repetition recovery, which recurses once per error. A statement always
+ * starts at a kind keyword or at `name ->`, which never occur inside a block, so the cuts
+ * change no parse. A statement too broken to parse is reported, and only it is lost.
  * `tokens[end]`, when there is one, is the token after the last statement.
  */
 function parseStatements(builder: AstBuilder, tokens: IToken[], end: number): void {
   for (const group of statementChunks(tokens, STATEMENTS_PER_GROUP, end)) {
-    if (parseChunk(builder, group)) continue;
-    for (const chunk of statementChunks(group.tokens.slice(), 1)) {
+    const cst = parseWellFormed(group.tokens);
+    if (cst) {
+      builder.addStatements(cst);
+      continue;
+    }
+    for (const chunk of statementChunks(group.tokens, 1)) {
       if (!parseChunk(builder, { tokens: chunk.tokens, next: chunk.next ?? group.next })) {
         const first = chunk.tokens[0]!;
         builder.errors.push({ message: 'this statement has too many errors to read; fix the first ones', start: first.startOffset, end: first.startOffset + first.image.length });
@@ -99,7 +127,17 @@ function parseStatements(builder: AstBuilder, tokens: IToken[], end: number): vo
 
 const STATEMENTS_PER_GROUP = 64;
 
-/** Parses one group into the builder; false (and nothing added) when the parser ran out of stack. */
+/** The syntax tree of a group without errors; null when it has one (or ran out of stack). */
+function parseWellFormed(tokens: IToken[]): CstNode | null {
+  try {
+    return parseStrict(tokens);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
+/** Parses one statement into the builder; false (and nothing added) when the parser ran out of stack. */
 function parseChunk(builder: AstBuilder, chunk: StatementChunk): boolean {
   let result;
   try {

@@ -215,11 +215,17 @@ export interface CstResult {
   errors: IRecognitionException[];
 }
 
+/** The syntax tree of well-formed tokens, by the parser without recovery; null at the first error. */
+export function parseStrict(tokens: IToken[]): CstNode | null {
+  strict.input = tokens;
+  const cst = strict.file();
+  return strict.errors.length === 0 ? cst : null;
+}
+
 /** Parses a token vector. Never throws: Chevrotain's recovery turns every mismatch into an error entry. */
 export function parseTokens(tokens: IToken[]): CstResult {
-  strict.input = tokens;
-  const fast = strict.file();
-  if (strict.errors.length === 0) return { cst: fast, errors: [] };
+  const fast = parseStrict(tokens);
+  if (fast) return { cst: fast, errors: [] };
   parser.input = tokens;
   const cst = parser.file();
   return { cst, errors: parser.errors };

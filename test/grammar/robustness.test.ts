@@ -7,21 +7,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { KEYWORDS } from '../../grammar/src/index.ts';
+import { rng } from '../support/random.ts';
 
 const RUN_BOUND_MS = 120_000;
 const INPUTS = 5_000;
 const noFiles = { read: () => ({ ok: false as const, reason: 'no files in the fuzz test' }) };
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const root = join(import.meta.dirname, '..', '..');
 const corpus = [

@@ -28,7 +28,11 @@ export interface Analysis {
 }
 
 export function analyze(text: string, options: AnalysisOptions): Analysis {
-  const parsed = parse(text);
+  return analyzeParsed(text, parse(text), options);
+}
+
+/** The analysis of a text whose parse is at hand (the incremental layer splices it from the last one). */
+export function analyzeParsed(text: string, parsed: ParseResult, options: AnalysisOptions): Analysis {
   const lines = new LineIndex(text);
   const model = buildModel(parsed.ast);
   const chains = new Chains(model, options.certificateFiles);

@@ -1,11 +1,14 @@
-// Open documents and their analyses. Each document version is parsed and analyzed at
-// most once, on first use; every request and the diagnostics of that version share
-// the result. A new version or new settings simply make the cached one stale.
+// Open documents and their analyses. Each document keeps its parse across edits (the
+// incremental layer, analysis/incremental.ts, re-parses only the statements an edit
+// touches); each version is analyzed at most once, on first use, and every request and
+// the diagnostics of that version share the result. A new version or new settings
+// simply make the cached analysis stale.
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CertificateFiles } from '../analysis/certificate-files.ts';
-import { analyze, type Analysis } from '../analysis/engine.ts';
+import type { Analysis } from '../analysis/engine.ts';
+import { IncrementalDocument } from '../analysis/incremental.ts';
 import { DiskCertificateFiles } from '../workspace/disk-certificates.ts';
 
 export interface AnalysisSettings {
@@ -26,6 +29,7 @@ export function certificateFilesFor(uri: string): CertificateFiles {
 
 interface Entry {
   document: TextDocument;
+  incremental: IncrementalDocument;
   analysis: Analysis | null;
 }
 
@@ -41,14 +45,26 @@ export class DocumentStore {
   }
 
   open(uri: string, version: number, text: string): void {
-    this.entries.set(uri, { document: TextDocument.create(uri, 'sptls', version, text), analysis: null });
+    this.entries.set(uri, { document: TextDocument.create(uri, 'sptls', version, text), incremental: new IncrementalDocument(text), analysis: null });
   }
 
   /** Applies incremental or full changes; false when the document was never opened. */
   change(uri: string, version: number, changes: Parameters<typeof TextDocument.update>[1]): boolean {
     const entry = this.entries.get(uri);
     if (!entry) return false;
-    entry.document = TextDocument.update(entry.document, changes, version);
+    // One change at a time: each range is in the text the changes before it made.
+    for (const change of changes) {
+      if ('range' in change) {
+        const a = entry.document.offsetAt(change.range.start);
+        const b = entry.document.offsetAt(change.range.end);
+        const [start, end] = a <= b ? [a, b] : [b, a];
+        entry.document = TextDocument.update(entry.document, [change], version);
+        entry.incremental.edit({ start, end, text: change.text });
+      } else {
+        entry.document = TextDocument.update(entry.document, [change], version);
+        entry.incremental.reset(change.text);
+      }
+    }
     entry.analysis = null;
     return true;
   }
@@ -84,7 +100,7 @@ export class DocumentStore {
   analysis(uri: string): Analysis | null {
     const entry = this.entries.get(uri);
     if (!entry) return null;
-    entry.analysis ??= analyze(entry.document.getText(), {
+    entry.analysis ??= entry.incremental.analyze({
       certificateFiles: certificateFilesFor(uri),
       now: this.clock(),
       expiryWarningDays: this.settings.expiryWarningDays,

@@ -117,9 +117,12 @@ function topLevel(a: Analysis, ctx: CursorContext, out: Items): void {
 
 function responders(a: Analysis, initiatorName: string, out: Items): void {
   const initiator = a.model.byName.get(initiatorName);
-  for (const e of firstDeclarations(a)) {
-    if (e.name === initiatorName || e.kind === 'ca') continue;
-    const scenario = initiator ? scenarioFor(initiator.kind, e.kind) : undefined;
+  // Looked up once per kind: a large site has tens of thousands of declarations and a handful of kinds.
+  const scenarios = new Map<Kind, ReturnType<typeof scenarioFor>>();
+  for (const e of a.model.entities) {
+    if (!e.isFirst || e.name === initiatorName || e.kind === 'ca') continue;
+    let scenario = scenarios.get(e.kind);
+    if (initiator && !scenarios.has(e.kind)) scenarios.set(e.kind, scenario = scenarioFor(initiator.kind, e.kind));
     if (initiator && !scenario) continue;
     out.add(e.name, CompletionItemKind.Reference, e.kind, scenario ? `${initiator!.kind} → ${e.kind}: ${scenario.scenario}` : KINDS[e.kind].title);
   }

@@ -1,0 +1,192 @@
+// The incremental layer: a document's parse kept across edits. An edit re-lexes and
+// re-parses only the statements it touches and splices them between the unchanged
+// statements before it and the shifted statements after it; the result is the parse
+// `parse(text)` gives (test/analysis/incremental.test.ts compares the two after every
+// one of thousands of random edits). What is cached, keyed by what, invalidated by what
+// is written in docs/ARCHITECTURE.md ("Incremental analysis").
+import { parse, parseRange, type Block, type Declaration, type ParseResult, type Span, type Statement } from '../../../grammar/src/index.ts';
+import { analyzeParsed, type Analysis, type AnalysisOptions } from './engine.ts';
+
+/** One replacement, in offsets of the text before it. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** How splices and full parses are counted (tests check that the cheap path is the one taken). */
+export interface ParseCounts {
+  spliced: number;
+  full: number;
+}
+
+export class IncrementalDocument {
+  private current: string;
+  private parsed: ParseResult;
+  readonly counts: ParseCounts = { spliced: 0, full: 1 };
+
+  constructor(text: string) {
+    this.current = text;
+    this.parsed = parse(text);
+  }
+
+  get text(): string {
+    return this.current;
+  }
+
+  /** The parse of the current text, as `parse(text)` would give it. */
+  get parse(): ParseResult {
+    return this.parsed;
+  }
+
+  /** Replaces the whole text (a full-document change): nothing is kept. */
+  reset(text: string): void {
+    this.current = text;
+    this.parsed = parse(text);
+    this.counts.full++;
+  }
+
+  /**
+   * Applies one edit. The old parse's nodes after the edit are shifted in place: an analysis
+   * of the previous text is stale from here on (the store drops it with the old version).
+   */
+  edit(edit: TextEdit): void {
+    const old = this.current;
+    const start = Math.max(0, Math.min(edit.start, old.length));
+    const end = Math.max(start, Math.min(edit.end, old.length));
+    const text = old.slice(0, start) + edit.text + old.slice(end);
+    const spliced = splice(this.parsed, old.length, text, start, end, edit.text.length - (end - start));
+    this.current = text;
+    if (spliced) {
+      this.parsed = spliced;
+      this.counts.spliced++;
+    } else {
+      this.parsed = parse(text);
+      this.counts.full++;
+    }
+  }
+
+  /** The analysis of the current text; model and rules run in full on the spliced parse. */
+  analyze(options: AnalysisOptions): Analysis {
+    return analyzeParsed(this.current, this.parsed, options);
+  }
+}
+
+/**
+ * The parse of `text`, which is the old text with `[start, end)` replaced (`delta` = the
+ * change of length), made from the old parse; null when the edit changes how a boundary
+ * lexes (a block comment left open) and only a full parse can tell.
+ *
+ * The statements re-parsed run from `from`, the kind keyword of the last declaration that
+ * ends before the edit (the text before it is unchanged, so it lexes the same and the
+ * statement before it sees the same next token), to `to`, the kind keyword of the first
+ * declaration after the edit that begins its line in the new text (no string or line
+ * comment can run into it, and parseRange refuses an open block comment). From `to` on
+ * the text is the old text shifted, so its statements are the old ones shifted.
+ */
+function splice(old: ParseResult, oldLength: number, text: string, start: number, end: number, delta: number): ParseResult | null {
+  const statements = old.ast.statements;
+  // A boundary with an error on its keyword is passed over: the error may be the previous
+  // statement's ("found 'client'") or the keyword's own (a lone keyword at the end of the
+  // file, a statement given up on), and the deduplicated list no longer says which.
+  const errorAt = new Set(old.errors.map((e) => e.start));
+  const before = lastDeclarationBefore(statements, start, errorAt);
+  const from = before ? before.kindSpan.start : 0;
+  const after = firstBoundaryAfter(statements, end, text, delta, errorAt);
+  const toOld = after ? after.kindSpan.start : oldLength;
+  const to = toOld + delta;
+  const region = parseRange(text, from, to);
+  if (!region) return null;
+
+  // Statements, comments and errors are each in source order: the ones kept end where the
+  // region begins, the ones moved begin where it ends.
+  const moved = delta !== 0;
+  const out = spliceSorted(statements, from, toOld, region.ast.statements, moved ? (s) => shiftStatement(s, delta) : null);
+  const comments = spliceSorted(old.ast.comments, from, toOld, region.ast.comments, moved ? (c) => ({ ...c, start: c.start + delta, end: c.end + delta }) : null);
+  const errors = spliceSorted(old.errors, from, toOld, region.errors, moved ? (e) => ({ ...e, start: e.start + delta, end: e.end + delta }) : null);
+
+  const lastTokenSpan = after && old.ast.lastTokenSpan
+    ? { start: old.ast.lastTokenSpan.start + delta, end: old.ast.lastTokenSpan.end + delta }
+    : region.ast.lastTokenSpan;
+  return { ast: { statements: out, comments, lastTokenSpan }, errors };
+}
+
+/** The last declaration whose kind keyword ends before `offset` (statements are in source order). */
+function lastDeclarationBefore(statements: readonly Statement[], offset: number, errorAt: ReadonlySet<number>): Declaration | undefined {
+  for (let i = firstAtOrAfter(statements, offset) - 1; i >= 0; i--) {
+    const s = statements[i]!;
+    if (s.type === 'declaration' && s.kindSpan.end < offset && !errorAt.has(s.start)) return s;
+  }
+  return undefined;
+}
+
+/** The first declaration at or after old offset `end` whose keyword begins its line in the new text. */
+function firstBoundaryAfter(statements: readonly Statement[], end: number, text: string, delta: number, errorAt: ReadonlySet<number>): Declaration | undefined {
+  for (let i = firstAtOrAfter(statements, end); i < statements.length; i++) {
+    const s = statements[i]!;
+    if (s.type === 'declaration' && s.start >= end && !errorAt.has(s.start) && beginsLine(text, s.kindSpan.start + delta)) return s;
+  }
+  return undefined;
+}
+
+/** `list[0, from) + region + list[to, …)` moved by `move` (null: as they are), for a list in source order. */
+function spliceSorted<T extends Span>(list: readonly T[], from: number, to: number, region: readonly T[], move: ((item: T) => T) | null): T[] {
+  const moved = list.slice(firstAtOrAfter(list, to));
+  if (move) for (let i = 0; i < moved.length; i++) moved[i] = move(moved[i]!);
+  return list.slice(0, firstAtOrAfter(list, from)).concat(region, moved);
+}
+
+/** Index of the first item starting at or after `offset`, in a list in source order. */
+function firstAtOrAfter(list: readonly Span[], offset: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function beginsLine(text: string, offset: number): boolean {
+  for (let i = offset - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10) return true;
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return false;
+}
+
+/**
+ * Moves every span of a statement by `delta`, in place. Written out per node type, for
+ * speed: a span the grammar adds later and that is not moved here makes the syntax tree
+ * differ from a fresh parse, which test/analysis/incremental.test.ts reports.
+ */
+function shiftStatement(s: Statement, delta: number): Statement {
+  move(s, delta);
+  if (s.type === 'declaration') {
+    move(s.kindSpan, delta);
+    if (s.name) move(s.name, delta);
+  } else {
+    move(s.from, delta);
+    move(s.arrowSpan, delta);
+    if (s.to) move(s.to, delta);
+    if (s.protocol) move(s.protocol, delta);
+  }
+  if (s.block) shiftBlock(s.block, delta);
+  return s;
+}
+
+function shiftBlock(b: Block, delta: number): void {
+  move(b, delta);
+  for (const p of b.properties) {
+    move(p, delta);
+    for (const v of p.values) move(v, delta);
+    if (p.block) shiftBlock(p.block, delta);
+  }
+}
+
+function move(span: Span, delta: number): void {
+  span.start += delta;
+  span.end += delta;
+}
