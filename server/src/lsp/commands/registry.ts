@@ -11,8 +11,8 @@ import type { DocumentStore } from '../documents.ts';
 
 export interface CommandContext {
   documents: DocumentStore;
-  /** One step of long work, shown as `workDoneProgress`. */
-  progress(message: string): void;
+  /** One step of long work, shown as `workDoneProgress` (with a percentage when the work is counted). */
+  progress(message: string, percentage?: number): void;
   /** Aborted when the client cancels the request or its progress. */
   signal: AbortSignal;
   /** Asks the client to show a file the command wrote (when it can). */
@@ -74,7 +74,7 @@ export async function runCommand(entry: CommandEntry, args: unknown[], token: Ca
   reporter.begin(`sptls: ${entry.title}`, undefined, undefined, true);
   const ctx: CommandContext = {
     documents: deps.documents,
-    progress: (message) => reporter.report(message),
+    progress: (message, percentage) => (percentage === undefined ? reporter.report(message) : reporter.report(percentage, message)),
     signal: controller.signal,
     finding: (uri, key, diagnostic) => deps.diagnostics.setFinding(uri, key, diagnostic),
     // Showing a file is a courtesy: a client that fails to is no reason to fail the command.
