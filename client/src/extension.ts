@@ -14,7 +14,11 @@ let client: LanguageClient | undefined;
 /** The server's settings and the workspace's trust, as sent at start-up; later changes are pulled or notified. */
 function initializationOptions(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration('sptls');
-  return { diagnosticsDelay: config.get('diagnosticsDelay'), expiryWarningDays: config.get('expiryWarningDays'), trusted: vscode.workspace.isTrusted };
+  return {
+    diagnosticsDelay: config.get('diagnosticsDelay'), expiryWarningDays: config.get('expiryWarningDays'), maxDocumentSize: config.get('maxDocumentSize'),
+    // Untrusted: the server runs no command that writes key material or connects, and reads no certificate file outside the workspace's folders.
+    trusted: vscode.workspace.isTrusted,
+  };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {

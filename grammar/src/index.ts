@@ -17,10 +17,15 @@ export function keywordSpan(p: Property): Span {
 export interface ParseOptions {
   /** How much text is lexed at a time (tests make it small to exercise the range seams). */
   charsPerRange?: number;
+  /**
+   * Rethrow a crash instead of returning it as an "internal parser error". The editor and the
+   * CLI never set it (they must not crash); the fuzz tests do, so a crash fails them.
+   */
+  rethrowInternalErrors?: boolean;
 }
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
-  return parseSpan(text, 0, text.length, options.charsPerRange ?? CHARS_PER_RANGE)!;
+  return parseSpan(text, 0, text.length, options.charsPerRange ?? CHARS_PER_RANGE, options.rethrowInternalErrors === true)!;
 }
 
 /**
@@ -32,10 +37,10 @@ export function parse(text: string, options: ParseOptions = {}): ParseResult {
  * block comment left open before `end` swallows it: then `end` was no statement start.
  */
 export function parseRange(text: string, start: number, end: number): ParseResult | null {
-  return parseSpan(text, start, end, CHARS_PER_RANGE);
+  return parseSpan(text, start, end, CHARS_PER_RANGE, false);
 }
 
-function parseSpan(text: string, from: number, to: number, charsPerRange: number): ParseResult | null {
+function parseSpan(text: string, from: number, to: number, charsPerRange: number, rethrow: boolean): ParseResult | null {
   // A leading byte-order mark is ignored; it is blanked, not removed, so offsets stay those of the text.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const builder = new AstBuilder();
@@ -83,6 +88,7 @@ function parseSpan(text: string, from: number, to: number, charsPerRange: number
     builder.errors.sort((a, b) => a.start - b.start);
     return { ast, errors: dedupe(builder.errors) };
   } catch (e) {
+    if (rethrow) throw e;
     // Defence in depth: the contract is "never throws", whatever Chevrotain does on some input.
     const message = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
     return { ast: { statements: [], comments: [], lastTokenSpan: null }, errors: [{ message, start: 0, end: 0 }] };

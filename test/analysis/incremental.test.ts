@@ -165,7 +165,7 @@ test('opening a block comment that runs past the next declaration falls back to 
 test('the document store applies a notification of several changes, each in the text before it, incrementally', () => {
   const uri = 'untitled:incremental.sptls';
   const text = readFileSync(join(casesDir, 'trust.sptls'), 'utf8');
-  const store = new DocumentStore({ expiryWarningDays: 30 });
+  const store = new DocumentStore({ expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 });
   store.open(uri, 1, text);
   store.analysis(uri);
   const changes = [

@@ -15,7 +15,7 @@ const TOPOLOGY = 'ca Root { }\nserver S { certificate signed-by Root trusts Root
 
 /** What the server's `sptls/diagram` answers for TOPOLOGY, open unsaved in the editor. */
 async function drawn() {
-  const documents = new DocumentStore({ expiryWarningDays: 30 });
+  const documents = new DocumentStore({ expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 });
   documents.open('untitled:Untitled-1', 3, TOPOLOGY);
   const result = await diagram('untitled:Untitled-1', documents, new Date('2026-01-01T00:00:00Z'));
   assert.ok(result);

@@ -106,9 +106,14 @@ export async function runUiChecks({ context, server, workspace, outputDir, repoR
     const target = expected.find((d) => d.code === 'untrusted-responder' && source[d.range.start.line].startsWith('NODE1 -> SP1'));
     if (!target) throw new Error('sptls check reports no untrusted-responder on NODE1 -> SP1');
     const line = page.locator('.editor-group-container.active .view-line', { hasText: 'NODE1 -> SP1' }).first();
-    const box = await line.boundingBox();
-    // the finding's range starts at column 1: hover over the start of the line
-    await page.mouse.move(box.x + 20, box.y + box.height / 2);
+    // the finding's range starts at column 1: put the cursor at the start of the line
+    await line.click({ position: { x: 20, y: 5 } });
+    await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor();
+    // Show Hover at the cursor (Ctrl+K Ctrl+I), not a resting mouse: a mouse hover waits for a
+    // dwell time and is hidden by any re-render in between, which a loaded machine makes likely;
+    // the command shows it once, at the cursor, however long the machine takes.
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
     const hover = page.locator('.monaco-hover-content', { hasText: target.message.slice(0, 40) }).first();
     await hover.waitFor();
     const text = await hover.innerText();

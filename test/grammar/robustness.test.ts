@@ -1,15 +1,19 @@
 // A seeded generator feeds thousands of random and mutated inputs to parse + analysis.
 // Each must come back with diagnostics and no exception. The whole run must finish
 // within RUN_BOUND_MS on the 2-core CI machine (it takes a fraction of that).
+// The parser runs with rethrowInternalErrors: its catch-all would otherwise turn a crash
+// into an "internal parser error" diagnostic this test could not tell from a normal one.
+// SPTLS_FUZZ_SEED=N replays a run; a failure prints its seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/analysis/engine.ts';
-import { KEYWORDS } from '../../grammar/src/index.ts';
-import { rng } from '../support/random.ts';
+import { KEYWORDS, parse } from '../../grammar/src/index.ts';
+import { fuzzSeed, rng } from '../support/random.ts';
 
 const RUN_BOUND_MS = 120_000;
+const SEED = fuzzSeed(20261126);
 const INPUTS = 5_000;
 const noFiles = { read: () => ({ ok: false as const, reason: 'no files in the fuzz test' }) };
 
@@ -36,10 +40,12 @@ function mutate(text: string, r: () => number): string {
 function mustAnalyze(text: string, what: string): void {
   let result;
   try {
-    result = analyze(text, { certificateFiles: noFiles, now: new Date('2026-01-01T00:00:00Z') });
+    result = analyze(text, { certificateFiles: noFiles, now: new Date('2026-01-01T00:00:00Z'), parse: { rethrowInternalErrors: true } });
   } catch (e) {
-    assert.fail(`${what}: threw ${(e as Error).stack}\ninput (first 300 chars): ${JSON.stringify(text.slice(0, 300))}`);
+    assert.fail(`${what} (SPTLS_FUZZ_SEED=${SEED}): threw ${(e as Error).stack}\ninput (first 300 chars): ${JSON.stringify(text.slice(0, 300))}`);
   }
+  const internal = result.diagnostics.find((d) => /internal/i.test(d.message));
+  assert.equal(internal, undefined, `${what} (SPTLS_FUZZ_SEED=${SEED}): ${internal?.message}`);
   for (const d of result.diagnostics) {
     assert.ok(Number.isInteger(d.start) && d.start >= 0 && d.end >= d.start && d.end <= text.length, `${what}: ${d.code} has a real range`);
   }
@@ -47,7 +53,7 @@ function mustAnalyze(text: string, what: string): void {
 
 test(`${INPUTS} random and mutated inputs never throw (bound ${RUN_BOUND_MS} ms)`, () => {
   const started = performance.now();
-  const r = rng(20261126);
+  const r = rng(SEED);
   for (let i = 0; i < INPUTS; i++) {
     let text = corpus[i % corpus.length]!;
     const rounds = 1 + Math.floor(r() * 4);
@@ -75,4 +81,12 @@ test('pathological inputs return diagnostics without an exception', () => {
   };
   for (const [what, text] of Object.entries(cases)) mustAnalyze(text, what);
   assert.ok(performance.now() - started < RUN_BOUND_MS);
+});
+
+test('a parser crash is a diagnostic for the editor and an exception for the fuzz tests', () => {
+  // Not a string: the lexer fails on it inside the parser's catch-all.
+  const broken = { length: 3, charCodeAt: () => 65 } as unknown as string;
+  const quiet = parse(broken);
+  assert.match(quiet.errors[0]?.message ?? '', /^internal parser error: /);
+  assert.throws(() => parse(broken, { rethrowInternalErrors: true }), (e: unknown) => e instanceof Error && !/internal parser error/.test(e.message));
 });

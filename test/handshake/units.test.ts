@@ -94,7 +94,7 @@ describe('protocol details', () => {
     assert.equal(new X509Certificate(readTrustFile(pki.path('ca.der'))).subject, 'CN=Test Root CA');
     assert.match(readTrustFile(pki.path('ca.crt')), /BEGIN CERTIFICATE/);
     assert.throws(() => readTrustFile(pki.path('junk.arm')), (e) => e instanceof TrustInputError && e.message.includes('junk.arm'));
-    assert.throws(() => readTrustFile(pki.path('missing.pem')), /ENOENT/);
+    assert.throws(() => readTrustFile(pki.path('missing.pem')), /missing.pem: cannot read trust file: no such file/);
   });
 });
 

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } fro
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { inspectFile } from '../../server/src/pki/inspect/inspect-file.ts';
+import { boundedFileReader } from '../../server/src/workspace/bounded-read.ts';
 import { readKdb, type KdbEntry } from '../../server/src/pki/keydb/kdb/read.ts';
 import { readStash, writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { cli } from './issue-support.ts';
@@ -97,8 +98,7 @@ describe('KeyStore Explorer .kdb files read as its own listing says', () => {
       }
       assert.ok(!r.out.includes('\0'));
     }
-    const reader = { read: async (p: string) => new Uint8Array(readFileSync(p)) };
-    const inspected = await inspectFile(join(DIR, 'rsa.kdb'), { stashPath: join(DIR, 'rsa.sth') }, reader);
+    const inspected = await inspectFile(join(DIR, 'rsa.kdb'), { stashPath: join(DIR, 'rsa.sth') }, boundedFileReader);
     assert.ok(inspected.ok && inspected.report.passwordSource?.endsWith('(v8)'));
   });
 

@@ -10,3 +10,9 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The seed of a fuzz run: `fallback`, or SPTLS_FUZZ_SEED to replay a failure the test printed. */
+export function fuzzSeed(fallback: number): number {
+  const given = process.env['SPTLS_FUZZ_SEED'];
+  return given === undefined ? fallback : Number(given);
+}

@@ -25,7 +25,7 @@ export interface CertificateInfo {
 }
 
 /** Why a `file` cannot be used (spec §5 file-not-found): each is told apart for the message. */
-export type CertificateFileProblem = 'not-found' | 'not-regular' | 'too-large' | 'unreadable' | 'unparsable';
+export type CertificateFileProblem = 'not-found' | 'not-regular' | 'too-large' | 'unreadable' | 'unparsable' | 'not-trusted';
 
 export type CertificateFileResult =
   | { ok: true; certificates: CertificateInfo[] }

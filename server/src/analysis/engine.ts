@@ -1,7 +1,7 @@
 // The engine: text in, model and diagnostics out. The CLI and the language server
 // both call `analyze`; nothing here touches the file system or the clock except
 // through the options.
-import { parse, type ParseResult } from '../../../grammar/src/index.ts';
+import { parse, type ParseOptions, type ParseResult } from '../../../grammar/src/index.ts';
 import { Chains } from './chains.ts';
 import type { CertificateFiles } from './certificate-files.ts';
 import { RULES, type Diagnostic, type Report } from './diagnostic.ts';
@@ -16,6 +16,8 @@ export interface AnalysisOptions {
   /** The instant validity rules use. Required: analysis reads no clock; the caller (CLI, server) supplies it at the edge. */
   now: Date;
   expiryWarningDays?: number;
+  /** Passed to the parser (the fuzz tests make its crashes throw). */
+  parse?: ParseOptions;
 }
 
 export interface Analysis {
@@ -28,7 +30,7 @@ export interface Analysis {
 }
 
 export function analyze(text: string, options: AnalysisOptions): Analysis {
-  return analyzeParsed(text, parse(text), options);
+  return analyzeParsed(text, parse(text, options.parse), options);
 }
 
 /** The analysis of a text whose parse is at hand (the incremental layer splices it from the last one). */

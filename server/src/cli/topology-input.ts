@@ -1,7 +1,7 @@
 // Inputs the commands share: a topology FILE read with one error form, and a secret named
 // by an environment variable (secrets never come from the command line, where ps shows them).
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { readBoundedFile } from '../workspace/bounded-read.ts';
 import { flag, UsageError, type CliIO, type ParsedArgs } from './io.ts';
 
 /** The topology FILE (the one positional argument): its absolute path and text, or undefined as readTopologyFile. */
@@ -13,12 +13,10 @@ export function readTopologyArg(parsed: ParsedArgs, io: CliIO, command: string):
 /** A topology file's absolute path and text; a one-line message on stderr and undefined when unreadable. */
 export function readTopologyFile(file: string, io: CliIO, command: string): { path: string; text: string } | undefined {
   const path = resolve(io.cwd, file);
-  try {
-    return { path, text: readFileSync(path, 'utf8') };
-  } catch (e) {
-    io.err(`sptls ${command}: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
-    return undefined;
-  }
+  const r = readBoundedFile(path, { kind: 'topology' });
+  if (r.ok) return { path, text: r.bytes.toString('utf8') };
+  io.err(`sptls ${command}: ${file}: ${r.reason}\n`);
+  return undefined;
 }
 
 /** `{}` without the option; `{ env, value }` with it; null (after a message) when the variable is unset or empty. */

@@ -1,7 +1,7 @@
 // Trust anchors: the certificates the initiator accepts as issuers. They come as
 // PEM text (IBM's .arm files are PEM too) or as DER files.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readBoundedFile } from '../workspace/bounded-read.ts';
 
 const PEM_BLOCK = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----[\s\S]*?-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 
@@ -24,12 +24,9 @@ export function certificatesFromPem(pem: string, label: string): X509Certificate
 
 /** Reads a PEM/ARM or DER certificate file as PEM text. */
 export function readTrustFile(path: string): string {
-  let data: Buffer;
-  try {
-    data = readFileSync(path);
-  } catch (e) {
-    throw new TrustInputError(`${path}: cannot read trust file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const read = readBoundedFile(path, { kind: 'certificate' });
+  if (!read.ok) throw new TrustInputError(`${path}: cannot read trust file: ${read.reason}`);
+  const data = read.bytes;
   const text = data.toString('latin1');
   if (text.includes('-----BEGIN')) {
     certificatesFromPem(text, path);

@@ -1,8 +1,9 @@
 // The I/O edge of `sptls import`: walks the given folders (or takes loose files) and reads each
 // regular file once, bounded in size and count. A folder holding sptls-collect.txt is one host;
 // DIR/<host>/… below a collection root are hosts; loose files belong to the folder they lie in.
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
+import { readBoundedFile } from '../workspace/bounded-read.ts';
 import { MAX_COLLECTED_FILE_BYTES } from './locations.ts';
 import type { CollectedFile } from './recognise.ts';
 
@@ -20,10 +21,11 @@ export async function readBounded(path: string, max: number): Promise<{ ok: true
   if (st.isSymbolicLink()) return { ok: false, reason: 'a symbolic link (not followed)' };
   if (!st.isFile()) return { ok: false, reason: 'not a regular file' };
   if (st.size > max) return { ok: false, reason: `${st.size} bytes, more than ${max}` };
-  const bytes = await readFile(path).catch(() => undefined);
-  if (!bytes) return { ok: false, reason: 'cannot be read' };
-  if (bytes.length > max) return { ok: false, reason: `grew past ${max} bytes while read` };
-  return { ok: true, bytes: new Uint8Array(bytes) };
+  // Read through the bounded reader: the file may have been swapped for a FIFO or a device
+  // since the lstat, and reading one of those would block or never end.
+  const read = readBoundedFile(path, { kind: 'key-store', maxBytes: max });
+  if (read.ok) return { ok: true, bytes: new Uint8Array(read.bytes) };
+  return { ok: false, reason: read.refusal === 'too-large' ? `grew past ${max} bytes while read` : read.refusal === 'not-regular' ? 'not a regular file' : 'cannot be read' };
 }
 
 interface Found { path: string; host: string; hostPath: string; display: string }

@@ -35,7 +35,11 @@ export class DiagnosticsScheduler {
     this.timers.delete(uri);
     try {
       const analysis = this.store.analysis(uri);
-      if (!analysis) return;
+      // A document over the size limit has no analysis: clear what an earlier version showed.
+      if (!analysis) {
+        if (this.store.has(uri)) this.publish(uri, this.store.version(uri), []);
+        return;
+      }
       const own = [...(this.findings.get(uri)?.values() ?? [])];
       this.publish(uri, this.store.version(uri), [...analysis.diagnostics.map((d) => toLspDiagnostic(d, analysis.lines)), ...own]);
     } catch (e) {

@@ -13,15 +13,19 @@ import { DiskCertificateFiles } from '../workspace/disk-certificates.ts';
 
 export interface AnalysisSettings {
   expiryWarningDays: number;
+  /** Documents larger than this (UTF-8 bytes) are kept in sync but not analyzed. */
+  maxDocumentSize: number;
+  /** Set in an untrusted workspace: certificate files are read only inside these folders. */
+  confineFilesTo?: readonly string[];
 }
 
 /** Certificate files of a document that is not on disk cannot be found. */
 const unsaved: CertificateFiles = { read: () => ({ ok: false, problem: 'unreadable', reason: 'the document is not saved in a folder; save it to read certificate files' }) };
 
-export function certificateFilesFor(uri: string): CertificateFiles {
+export function certificateFilesFor(uri: string, confineTo?: readonly string[]): CertificateFiles {
   if (!uri.startsWith('file:')) return unsaved;
   try {
-    return new DiskCertificateFiles(dirname(fileURLToPath(uri)));
+    return new DiskCertificateFiles(dirname(fileURLToPath(uri)), { confineTo });
   } catch {
     return unsaved;
   }
@@ -29,7 +33,8 @@ export function certificateFilesFor(uri: string): CertificateFiles {
 
 interface Entry {
   document: TextDocument;
-  incremental: IncrementalDocument;
+  /** Made on the first analysis, so a document over the size limit is never parsed; dropped when it grows past it. */
+  incremental: IncrementalDocument | null;
   analysis: Analysis | null;
 }
 
@@ -45,7 +50,7 @@ export class DocumentStore {
   }
 
   open(uri: string, version: number, text: string): void {
-    this.entries.set(uri, { document: TextDocument.create(uri, 'sptls', version, text), incremental: new IncrementalDocument(text), analysis: null });
+    this.entries.set(uri, { document: TextDocument.create(uri, 'sptls', version, text), incremental: null, analysis: null });
   }
 
   /** Applies incremental or full changes; false when the document was never opened. */
@@ -59,13 +64,14 @@ export class DocumentStore {
         const b = entry.document.offsetAt(change.range.end);
         const [start, end] = a <= b ? [a, b] : [b, a];
         entry.document = TextDocument.update(entry.document, [change], version);
-        entry.incremental.edit({ start, end, text: change.text });
+        entry.incremental?.edit({ start, end, text: change.text });
       } else {
         entry.document = TextDocument.update(entry.document, [change], version);
-        entry.incremental.reset(change.text);
+        entry.incremental?.reset(change.text);
       }
     }
     entry.analysis = null;
+    if (this.oversize(uri) !== undefined) entry.incremental = null;
     return true;
   }
 
@@ -96,20 +102,36 @@ export class DocumentStore {
     for (const entry of this.entries.values()) entry.analysis = null;
   }
 
-  /** The analysis of the document's current version; null for a document that is not open. */
+  /** The document's size in UTF-8 bytes when it is over the limit, else undefined. */
+  oversize(uri: string): number | undefined {
+    const entry = this.entries.get(uri);
+    if (!entry) return undefined;
+    const text = entry.document.getText();
+    const max = this.settings.maxDocumentSize;
+    // A UTF-16 unit is 1 to 3 UTF-8 bytes: count only when the length leaves it open.
+    if (text.length * 3 <= max) return undefined;
+    const bytes = text.length > max ? text.length : Buffer.byteLength(text, 'utf8');
+    return bytes > max ? bytes : undefined;
+  }
+
+  /** The analysis of the document's current version; null for a document that is not open or too large. */
   analysis(uri: string): Analysis | null {
     const entry = this.entries.get(uri);
-    if (!entry) return null;
+    if (!entry || this.oversize(uri) !== undefined) return null;
+    entry.incremental ??= new IncrementalDocument(entry.document.getText());
     entry.analysis ??= entry.incremental.analyze({
-      certificateFiles: certificateFilesFor(uri),
+      certificateFiles: certificateFilesFor(uri, this.settings.confineFilesTo),
       now: this.clock(),
       expiryWarningDays: this.settings.expiryWarningDays,
     });
     return entry.analysis;
   }
 
-  /** Every open document with its analysis, for workspace-wide requests. */
+  /** Every open document with its analysis (documents over the size limit have none), for workspace-wide requests. */
   *all(): Iterable<{ uri: string; analysis: Analysis }> {
-    for (const uri of this.entries.keys()) yield { uri, analysis: this.analysis(uri)! };
+    for (const uri of this.entries.keys()) {
+      const analysis = this.analysis(uri);
+      if (analysis) yield { uri, analysis };
+    }
   }
 }

@@ -3,12 +3,14 @@
 // own; each is guarded so a thrown error becomes a logged ResponseError and the
 // server keeps running.
 import {
-  CodeActionKind, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentSyncKind,
+  CodeActionKind, ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
+import { fileURLToPath } from 'node:url';
 import { DIAGRAM_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type DiagramParams } from '../../../protocol/index.ts';
 import type { Analysis } from '../analysis/engine.ts';
 import { POLICY } from '../analysis/policy.ts';
+import { formatSize } from '../workspace/bounded-read.ts';
 import { commandEntries } from './commands/index.ts';
 import { runCommand } from './commands/registry.ts';
 import { diagram } from './diagram.ts';
@@ -25,15 +27,19 @@ import { definition, documentHighlights, prepareRename, references, rename } fro
 import { selectionRanges } from './features/selection.ts';
 import { semanticTokens, semanticTokensLegend } from './features/semantic-tokens.ts';
 import { documentSymbols, workspaceSymbols } from './features/symbols.ts';
-import { WorkspaceTrust } from './trust.ts';
 
 export interface Settings {
   /** Milliseconds between the last edit and the diagnostics. */
   diagnosticsDelay: number;
   expiryWarningDays: number;
+  /**
+   * UTF-8 bytes above which a document gets no analysis (docs/limits.md). 4 MiB is about
+   * 85,000 lines, over the 50,000-line benchmark topology (2.3 MB) the server is measured on.
+   */
+  maxDocumentSize: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: POLICY.expiryWarningDays };
+export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: POLICY.expiryWarningDays, maxDocumentSize: 4 * 1024 * 1024 };
 
 /** Reads `sptls.*` settings (or the `sptls` section itself); anything malformed keeps its default. */
 export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
@@ -43,7 +49,23 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   return {
     diagnosticsDelay: number(s['diagnosticsDelay'], base.diagnosticsDelay, 10_000),
     expiryWarningDays: number(s['expiryWarningDays'], base.expiryWarningDays, 3650),
+    maxDocumentSize: number(s['maxDocumentSize'], base.maxDocumentSize, 256 * 1024 * 1024),
   };
+}
+
+/**
+ * Whether the editor trusts the workspace: `initializationOptions.trusted`, then the
+ * `sptls/workspaceTrust` notification. Editors that say nothing are trusted, as before.
+ */
+export function readTrust(raw: unknown, base = true): boolean {
+  const trusted = raw && typeof raw === 'object' ? (raw as { trusted?: unknown }).trusted : undefined;
+  return typeof trusted === 'boolean' ? trusted : base;
+}
+
+/** The workspace's folders as paths, from `workspaceFolders` or else `rootUri`. */
+function workspaceFolderPaths(folders: ReadonlyArray<{ uri: string }> | null | undefined, rootUri: string | null | undefined): string[] {
+  const uris = folders?.map((f) => f.uri) ?? (rootUri ? [rootUri] : []);
+  return uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
 }
 
 function stackOf(e: unknown): string {
@@ -54,14 +76,28 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function notInitialized(): ResponseError {
+  return new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized: send initialize first');
+}
+
 export function startServer(connection: Connection): void {
   let settings = DEFAULT_SETTINGS;
   let snippets = false;
   let pullConfiguration = false;
+  // Requests before `initialize` get -32002 and notifications are dropped (LSP 3.17 §initialize).
+  let initialized = false;
+  let trusted = true;
   let progressSupport = false;
   let showDocumentSupport = false;
-  let trust = new WorkspaceTrust(undefined);
-  const documents = new DocumentStore({ expiryWarningDays: settings.expiryWarningDays });
+  let folders: string[] = [];
+  const analysisSettings = () => ({
+    expiryWarningDays: settings.expiryWarningDays,
+    maxDocumentSize: settings.maxDocumentSize,
+    ...(trusted ? {} : { confineFilesTo: folders }),
+  });
+  const documents = new DocumentStore(analysisSettings());
+  /** Documents told once that they are over the size limit (until they shrink below it). */
+  const toldOversize = new Set<string>();
   const log = (message: string) => connection.console.error(message);
   const diagnostics = new DiagnosticsScheduler(
     documents,
@@ -71,13 +107,35 @@ export function startServer(connection: Connection): void {
   );
 
   function applySettings(next: Settings): void {
-    const reanalyze = next.expiryWarningDays !== settings.expiryWarningDays;
+    const reanalyze = next.expiryWarningDays !== settings.expiryWarningDays || next.maxDocumentSize !== settings.maxDocumentSize;
     settings = next;
     diagnostics.delayMs = next.diagnosticsDelay;
-    if (reanalyze) {
-      documents.updateSettings({ expiryWarningDays: next.expiryWarningDays });
-      for (const uri of documents.uris()) diagnostics.schedule(uri);
+    if (reanalyze) reanalyzeAll();
+  }
+
+  function reanalyzeAll(): void {
+    documents.updateSettings(analysisSettings());
+    for (const uri of documents.uris()) {
+      tellIfOversize(uri);
+      diagnostics.schedule(uri);
     }
+  }
+
+  /** One warning per document that crosses the size limit; it gets no analysis while over it. */
+  function tellIfOversize(uri: string): void {
+    const size = documents.oversize(uri);
+    if (size === undefined) {
+      toldOversize.delete(uri);
+      return;
+    }
+    if (toldOversize.has(uri)) return;
+    toldOversize.add(uri);
+    // A notification, not window/showMessageRequest: nothing to answer, nothing to wait for.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `sptls: ${uri.replace(/^.*\//, '')} is ${formatSize(size)}, over the ${formatSize(settings.maxDocumentSize)} limit (setting sptls.maxDocumentSize): `
+        + 'it gets no diagnostics, hover, completion or other sptls features; run `sptls check` on it instead.',
+    });
   }
 
   async function fetchSettings(): Promise<void> {
@@ -89,6 +147,7 @@ export function startServer(connection: Connection): void {
   /** A request handler that answers null/empty for unknown documents, honours cancellation and never throws. */
   function onDocument<P extends { textDocument: { uri: string } }, R>(name: string, empty: R, run: (analysis: Analysis, params: P) => R) {
     return (params: P, token?: CancellationToken): R | ResponseError => {
+      if (!initialized) return notInitialized();
       if (token?.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, `${name} cancelled`);
       try {
         const analysis = documents.analysis(params.textDocument.uri);
@@ -100,9 +159,10 @@ export function startServer(connection: Connection): void {
     };
   }
 
-  /** A notification handler that logs instead of throwing. */
+  /** A notification handler that logs instead of throwing; before `initialize` it drops the notification. */
   function safely<P>(name: string, run: (params: P) => void) {
     return (params: P): void => {
+      if (!initialized) return;
       try {
         run(params);
       } catch (e) {
@@ -115,10 +175,13 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
     pullConfiguration = caps.workspace?.configuration === true;
+    trusted = readTrust(params.initializationOptions);
     progressSupport = caps.window?.workDoneProgress === true;
     showDocumentSupport = caps.window?.showDocument?.support === true;
-    trust = new WorkspaceTrust(params.initializationOptions);
+    folders = workspaceFolderPaths(params.workspaceFolders, params.rootUri);
     applySettings(readSettings(params.initializationOptions, settings));
+    documents.updateSettings(analysisSettings());
+    initialized = true;
     return {
       serverInfo: { name: 'sptls', version: '0.1.0' },
       capabilities: {
@@ -152,19 +215,30 @@ export function startServer(connection: Connection): void {
     else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${messageOf(e)}`));
   }));
 
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, safely('workspaceTrust', (params: unknown) => {
+    const next = readTrust(params, trusted);
+    if (next === trusted) return;
+    trusted = next;
+    reanalyzeAll();
+  }));
+
   connection.onDidOpenTextDocument(safely('didOpen', (params) => {
     const { uri, version, text } = params.textDocument;
     documents.open(uri, version, text);
+    tellIfOversize(uri);
     diagnostics.schedule(uri);
   }));
 
   connection.onDidChangeTextDocument(safely('didChange', (params) => {
     const { uri, version } = params.textDocument;
-    if (documents.change(uri, version, params.contentChanges)) diagnostics.schedule(uri);
+    if (!documents.change(uri, version, params.contentChanges)) return;
+    tellIfOversize(uri);
+    diagnostics.schedule(uri);
   }));
 
   connection.onDidCloseTextDocument(safely('didClose', (params) => {
     documents.close(params.textDocument.uri);
+    toldOversize.delete(params.textDocument.uri);
     diagnostics.clear(params.textDocument.uri);
   }));
 
@@ -190,6 +264,7 @@ export function startServer(connection: Connection): void {
   connection.onCodeLens(onDocument('codeLens', [], (a, p) => codeLensSources.flatMap((s) => s.lenses(a, p.textDocument.uri))));
 
   connection.onWorkspaceSymbol((params, token) => {
+    if (!initialized) return notInitialized();
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'workspaceSymbol cancelled');
     try {
       return workspaceSymbols(documents.all(), params.query);
@@ -199,14 +274,13 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, safely('workspaceTrust', (params: unknown) => trust.update(params)));
-
   connection.onExecuteCommand(async (params, token, workDoneProgress) => {
+    if (!initialized) return notInitialized();
     const entry = commandEntries.find((c) => c.id === params.command);
     if (!entry) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
     try {
       return await runCommand(entry, params.arguments ?? [], token, {
-        connection, documents, diagnostics, trusted: () => trust.trusted, attached: workDoneProgress,
+        connection, documents, diagnostics, trusted: () => trusted, attached: workDoneProgress,
         createProgress: progressSupport, showDocument: showDocumentSupport,
       });
     } catch (e) {
@@ -216,6 +290,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onRequest(DIAGRAM_REQUEST, async (params: DiagramParams, token) => {
+    if (!initialized) return notInitialized();
     if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'diagram cancelled');
     if (typeof params?.textDocument?.uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'sptls/diagram: give { textDocument: { uri } }');
     try {

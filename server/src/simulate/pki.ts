@@ -1,7 +1,7 @@
 // The certificates and keys a rehearsal stands its responders up with: the PKI that
 // `sptls issue` wrote (same layout, read through its manifest), or one issued for the
 // occasion into a temporary folder by the issue module itself.
-import { existsSync, readFileSync } from 'node:fs';
+import { readBoundedFile } from '../workspace/bounded-read.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,9 @@ export function pkiFromDir(dir: string, analysis: Analysis, description = dir): 
   const specs = new Map(issueSpecs(analysis).specs.map((s) => [s.name, s]));
   let manifest: Manifest | null = null;
   const manifestPath = join(dir, MANIFEST_FILE);
-  if (existsSync(manifestPath)) {
-    const r = parseManifest(readFileSync(manifestPath, 'utf8'));
+  const manifestFile = readBoundedFile(manifestPath, { kind: 'manifest' });
+  if (manifestFile.ok) {
+    const r = parseManifest(manifestFile.bytes.toString('utf8'));
     if (r.ok) manifest = r.manifest;
   }
   const read = (spec: IssueSpec, which: 'certificate' | 'key' | 'chain'): Lookup<string> => {
@@ -63,11 +64,8 @@ export function pkiFromDir(dir: string, analysis: Analysis, description = dir): 
     }
     const rel = (entry?.files ?? filesFor(spec))[which];
     if (rel === undefined) return { ok: true, value: '' };
-    try {
-      return { ok: true, value: readFileSync(join(dir, rel), 'utf8') };
-    } catch (e) {
-      return { ok: false, reason: `cannot read ${join(description, rel)} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}): run sptls issue` };
-    }
+    const file = readBoundedFile(join(dir, rel), { kind: 'certificate' });
+    return file.ok ? { ok: true, value: file.bytes.toString('utf8') } : { ok: false, reason: `cannot read ${join(description, rel)} (${file.reason}): run sptls issue` };
   };
   const specOf = (name: string): Lookup<IssueSpec> => {
     const spec = specs.get(name);

@@ -64,7 +64,7 @@ function context(signal = new AbortController().signal) {
   const steps: string[] = [];
   const findings: Array<[string, string, Diagnostic | null]> = [];
   const ctx: CommandContext = {
-    documents: new DocumentStore({ expiryWarningDays: 30 }), progress: (m) => steps.push(m), signal, showDocument: async () => {},
+    documents: new DocumentStore({ expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 }), progress: (m) => steps.push(m), signal, showDocument: async () => {},
     finding: (uri, key, d) => findings.push([uri, key, d]),
   };
   return { ctx, steps, findings };

@@ -21,7 +21,7 @@ function harness(trusted: boolean) {
     console: { log: (m: string) => events.push(`log ${m}`) },
     sendNotification: (method: string, p: { type: number; message: string }) => { events.push(`${method} ${p.type} ${p.message}`); return Promise.resolve(); },
   } as unknown as Connection;
-  const documents = new DocumentStore({ expiryWarningDays: 30 });
+  const documents = new DocumentStore({ expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 });
   const deps = {
     connection, documents, diagnostics: new DiagnosticsScheduler(documents, () => {}, () => {}, 0),
     trusted: () => trusted, attached: reporter, createProgress: false, showDocument: false,

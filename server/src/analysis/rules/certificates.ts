@@ -19,6 +19,7 @@ const FILE_FIXES: Record<CertificateFileProblem, string> = {
   'too-large': 'A certificate file holds a certificate and its chain, well under 1 MiB: export only those (PEM/ARM or DER).',
   'unreadable': 'Make the file readable by the user running sptls, or copy it next to the topology.',
   'unparsable': 'Export the certificate as PEM/ARM or DER (a key database or private key file is not a certificate).',
+  'not-trusted': 'Trust the workspace to let sptls read it, or copy the file into the workspace.',
 };
 
 export function checkCertificateFiles(ctx: RuleContext): void {

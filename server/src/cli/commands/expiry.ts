@@ -1,5 +1,5 @@
 // `sptls expiry FILE`: args -> the expiry report (rotate/expiry.ts) -> text, JSON or iCalendar.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { analyze } from '../../analysis/engine.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
@@ -8,6 +8,7 @@ import { expiryReport, fileCertificates, issuedCertificates, keyDbCertificates, 
 import { renderIcs } from '../../rotate/ics.ts';
 import { shArg } from '../../pki/provision/escape.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
@@ -64,7 +65,8 @@ export const expiryCommand: Command = {
     const pkiDir = pkiFlag !== undefined ? resolve(io.cwd, pkiFlag) : join(dirname(input.path), 'pki');
     const manifestPath = join(pkiDir, MANIFEST_FILE);
     if (existsSync(manifestPath)) {
-      const m = parseManifest(readFileSync(manifestPath, 'utf8'));
+      const file = readBoundedFile(manifestPath, { kind: 'manifest' });
+      const m = file.ok ? parseManifest(file.bytes.toString('utf8')) : { ok: false as const, message: file.reason };
       if (!m.ok) { io.err(`sptls expiry: ${manifestPath}: ${m.message}\n`); return EXIT_USAGE; }
       known.push(...issuedCertificates(m.manifest, pkiFlag ?? 'pki'));
     } else if (pkiFlag !== undefined) throw new UsageError(`--pki ${pkiFlag}: no ${MANIFEST_FILE} there (run 'sptls issue ${file} --out ${pkiFlag}' first)`);

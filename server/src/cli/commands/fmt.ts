@@ -1,10 +1,11 @@
 // `sptls fmt FILE... [--check] [--write]`: the canonical layout (server/src/format).
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { LineIndex } from '../../analysis/positions.ts';
 import { format } from '../../format/format.ts';
 import { nodeFileSink } from '../../pki/fs/file-sink.ts';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls fmt FILE... [--check | --write]
@@ -35,15 +36,12 @@ interface Outcome {
 /** Formats one file; null (with the reason printed) when it cannot be read or has syntax errors. */
 function formatFile(path: string, io: CliIO): Outcome | null {
   const full = resolve(io.cwd, path);
-  let text: string;
-  try {
-    if (statSync(full).isDirectory()) throw new Error('is a directory; name the .sptls files');
-    text = readFileSync(full, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    io.err(`sptls fmt: ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`);
+  const read = readBoundedFile(full, { kind: 'topology' });
+  if (!read.ok) {
+    io.err(`sptls fmt: ${path}: ${read.reason}${read.refusal === 'not-regular' ? '; name the .sptls files' : ''}\n`);
     return null;
   }
+  const text = read.bytes.toString('utf8');
   const result = format(text);
   if (result.refused) {
     const at = new LineIndex(text).position(result.refused.start);

@@ -1,5 +1,4 @@
 // `sptls handshake HOST:PORT`: one live TLS handshake, judged check by check.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   nodeHandshakeProber, readTrustFile, renderJson, renderText, TrustInputError, TLS_VERSIONS, DEFAULT_TIMEOUT_MS,
@@ -9,6 +8,7 @@ import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } f
 import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
 import { splitTarget } from '../../handshake/target.ts';
 import { analyzeTopology } from '../../workspace/topology.ts';
+import { readBoundedFile, type FileKind } from '../../workspace/bounded-read.ts';
 import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls handshake HOST:PORT [options]
@@ -99,12 +99,10 @@ export function parseTarget(text: string | undefined): { host: string; port: num
   return target;
 }
 
-function readPem(io: CliIO, path: string, what: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, path), 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${what} ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+function readText(io: CliIO, path: string, what: string, kind: FileKind): string {
+  const read = readBoundedFile(resolve(io.cwd, path), { kind });
+  if (!read.ok) throw new UsageError(`cannot read ${what} ${path}: ${read.reason}`);
+  return read.bytes.toString('utf8');
 }
 
 function optionsFrom(args: ReturnType<typeof parseArgs>, io: CliIO): ProbeOptions {
@@ -133,7 +131,7 @@ function optionsFrom(args: ReturnType<typeof parseArgs>, io: CliIO): ProbeOption
   }
   const cert = flag(args, 'cert'), key = flag(args, 'key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
-  if (cert !== undefined && key !== undefined) options.clientCert = { certPem: readPem(io, cert, 'client certificate'), keyPem: readPem(io, key, 'client key') };
+  if (cert !== undefined && key !== undefined) options.clientCert = { certPem: readText(io, cert, 'client certificate', 'certificate'), keyPem: readText(io, key, 'client key', 'certificate') };
   const timeout = flag(args, 'timeout');
   if (timeout !== undefined) {
     const ms = Number(timeout);
@@ -151,12 +149,7 @@ async function probeAs(prober: HandshakeProber, target: ProbeTarget, options: Pr
   if (topology === undefined) throw new UsageError('--from goes with --topology FILE (the .sptls file that declares it)');
   if (options.trustPem) throw new UsageError('--trust and --from exclude each other: with --from the trust set is what the component trusts in the topology');
   const path = resolve(io.cwd, topology);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new UsageError(`cannot read ${topology} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readText(io, topology, 'topology', 'topology');
   const pkiFlag = flag(args, 'pki');
   try {
     const analysis = analyzeTopology(path, text, options.now);

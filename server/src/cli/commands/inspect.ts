@@ -1,8 +1,8 @@
 // `sptls inspect FILE`: lists the entries of a key database, PKCS#12 or certificate file.
-import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { inspectFile, type InspectEntry, type InspectReport } from '../../pki/inspect/inspect-file.ts';
 import { day, inspectText } from '../../pki/inspect/render.ts';
+import { boundedFileReader } from '../../workspace/bounded-read.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, parseArgs, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls inspect FILE [--password-env VAR | --stash FILE] [--format text|json]
@@ -24,8 +24,12 @@ Options:
   --stash FILE         the .sth stash holding a .kdb's password
   --format text|json   output format (default text)
 
-Exit status: 0 listed; 2 the file is unreadable, the password is missing or wrong,
-or the options are wrong (one line on stderr names the file and the fix).
+Only regular files are read: a key store up to 16 MiB, a stash or password file up to
+4 KiB; a key derivation may ask for up to 100,000 iterations, all of a file's together
+for 1,000,000 (docs/limits.md). Beyond that the file is refused before it is read.
+
+Exit status: 0 listed; 2 the file is unreadable or over a limit, the password is missing
+or wrong, or the options are wrong (one line on stderr names the file and the fix).
 
 Examples:
   sptls inspect /opt/tivoli/tsm/server/bin/cert.kdb
@@ -55,9 +59,7 @@ export const inspectCommand: Command = {
       password = { value, from: `$${envName}` };
     }
     const file = parsed.positional[0]!;
-    const result = await inspectFile(abs(file), { password, stashPath: stash === undefined ? undefined : abs(stash) }, {
-      read: (p) => readFile(p).catch(() => undefined),
-    });
+    const result = await inspectFile(abs(file), { password, stashPath: stash === undefined ? undefined : abs(stash) }, boundedFileReader);
     if (!result.ok) {
       io.err(`sptls inspect: ${result.failure.message}\n`);
       return EXIT_USAGE;

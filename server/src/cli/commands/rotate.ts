@@ -1,7 +1,7 @@
 // `sptls rotate FILE --ca NAME | --certificate COMPONENT`: args -> rotate engine -> render.
 import { basename, dirname, join, resolve } from 'node:path';
 import { nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { analyze } from '../../analysis/engine.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
@@ -10,6 +10,7 @@ import { planRotationFolder } from '../../rotate/write.ts';
 import { renderEvidenceText, renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
@@ -83,7 +84,9 @@ const OPTIONS = {
 function issuedFingerprints(dir: string): Map<string, IssuedFingerprint> {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) return new Map();
-  const m = parseManifest(readFileSync(path, 'utf8'));
+  const file = readBoundedFile(path, { kind: 'manifest' });
+  if (!file.ok) throw new UsageError(`${path}: ${file.reason}`);
+  const m = parseManifest(file.bytes.toString('utf8'));
   if (!m.ok) throw new UsageError(`${path}: ${m.message}`);
   return new Map(Object.entries(m.manifest.entries).map(([name, e]) => [name, { fingerprint: e.fingerprintSha256, issuerFingerprint: e.issuerFingerprint }]));
 }

@@ -1,11 +1,11 @@
 // `sptls.inspectKeyDatabase [uri, { password? }]`: what `sptls inspect FILE` prints. A
 // PKCS#12 without a password file beside it answers `needs: 'password'`; the client asks
 // the user and runs the command again with the password (never stored).
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { CommandResult, InspectOptions } from '../../../../protocol/index.ts';
 import { inspectFile, type PasswordSource } from '../../pki/inspect/inspect-file.ts';
 import { inspectText } from '../../pki/inspect/render.ts';
+import { boundedFileReader } from '../../workspace/bounded-read.ts';
 import { ArgumentError, optionsArgument, refusal, uriArgument, type CommandContext, type ServerCommand } from './registry.ts';
 
 export const inspectKeyDatabase: ServerCommand = {
@@ -17,7 +17,7 @@ export const inspectKeyDatabase: ServerCommand = {
     const path = fileURLToPath(uri);
     const source: PasswordSource = password === undefined ? {} : { password: { value: password, from: 'the password prompt' } };
     ctx.progress('reading');
-    const r = await inspectFile(path, source, { read: (p) => readFile(p).then((b) => new Uint8Array(b), () => undefined) });
+    const r = await inspectFile(path, source, boundedFileReader);
     if (!r.ok) {
       return { ok: false, summary: r.failure.message, text: `sptls inspect: ${r.failure.message}\n`, written: [], ...(r.failure.kind === 'no-password' ? { needs: 'password' as const } : {}) };
     }

@@ -5,16 +5,12 @@
 //   DIR/<Name>.kdb|.p12   flat layout (stash DIR/<Name>.sth, password DIR/<Name>.p12.pw)
 // Passwords come from the stash or .pw file beside the database, as for `sptls inspect`.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inspectFile, type FileReader } from '../inspect/inspect-file.ts';
+import { boundedFileReader } from '../../workspace/bounded-read.ts';
+import { inspectFile } from '../inspect/inspect-file.ts';
 import type { KeyDbLookup, KeyDbRequest, KeyDbSource } from './audit.ts';
 
 const KEYDB_EXTENSIONS = ['.kdb', '.p12', '.pfx'];
-
-const reader: FileReader = {
-  read: (path) => readFile(path).then((b) => new Uint8Array(b), () => undefined),
-};
 
 export class DiskKeyDbSource implements KeyDbSource {
   readonly dir: string;
@@ -26,7 +22,7 @@ export class DiskKeyDbSource implements KeyDbSource {
   async open(request: KeyDbRequest): Promise<KeyDbLookup> {
     const path = this.locate(request);
     if (!path) return { kind: 'missing' };
-    const r = await inspectFile(path, {}, reader);
+    const r = await inspectFile(path, {}, boundedFileReader);
     if (!r.ok) return { kind: 'unreadable', file: path, message: r.failure.message.replace(`${path}: `, '') };
     return { kind: 'ok', file: path, entries: r.report.entries };
   }

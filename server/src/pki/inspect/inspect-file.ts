@@ -39,9 +39,15 @@ export interface PasswordSource {
   stashPath?: string;
 }
 
+/** What is read: the key store (or certificate file) itself, a .kdb's stash, a PKCS#12's .pw file. */
+export type InspectFileKind = 'key-store' | 'stash' | 'password';
+
+/** A file's bytes, or why it was not read ('missing' when it does not exist). */
+export type FileRead = { ok: true; bytes: Uint8Array } | { ok: false; refusal: string; reason: string };
+
 export interface FileReader {
-  /** undefined when the file does not exist or cannot be read. */
-  read(path: string): Promise<Uint8Array | undefined>;
+  /** Never rejects; a reader bounds each kind's size (server/src/workspace/bounded-read.ts). */
+  read(path: string, kind: InspectFileKind): Promise<FileRead>;
 }
 
 /** Files tried, in order, for a PKCS#12 password when none is given. */
@@ -50,17 +56,22 @@ export const pkcs12PasswordFiles = (path: string): string[] => [`${path}.pw`, `$
 export const defaultStashPath = (path: string): string => join(dirname(path), `${basename(path, extname(path))}.sth`);
 
 export async function inspectFile(path: string, source: PasswordSource, reader: FileReader): Promise<InspectResult> {
-  const bytes = await reader.read(path);
+  const read = await reader.read(path, 'key-store');
   const fail = (kind: InspectFailure['kind'], message: string): InspectResult => ({ ok: false, failure: { kind, message: `${path}: ${message}` } });
-  if (bytes === undefined) return fail('unreadable', 'cannot read the file (check the path and permissions)');
+  if (!read.ok) {
+    const fix = read.refusal === 'missing' || read.refusal === 'unreadable' ? '; check the path and permissions' : '';
+    return fail('unreadable', `cannot read the file (${read.reason}${fix})`);
+  }
+  const bytes = read.bytes;
 
   if (looksLikeKdb(bytes)) {
     let password = source.password;
     if (!password) {
       const stashPath = source.stashPath ?? defaultStashPath(path);
-      const stash = await reader.read(stashPath);
-      if (!stash) return fail('no-password', `no password: stash file ${stashPath} not found (pass --stash FILE or --password-env VAR)`);
-      const decoded = readStash(stash);
+      const stash = await reader.read(stashPath, 'stash');
+      if (!stash.ok && stash.refusal === 'missing') return fail('no-password', `no password: stash file ${stashPath} not found (pass --stash FILE or --password-env VAR)`);
+      if (!stash.ok) return fail('no-password', `no password: stash file ${stashPath}: ${stash.reason} (pass --stash FILE or --password-env VAR)`);
+      const decoded = readStash(stash.bytes);
       if (!decoded.ok) return fail('no-password', `${stashPath}: ${decoded.error.message} (pass the right --stash FILE or --password-env VAR)`);
       password = { value: decoded.password, from: `stash ${stashPath} (${decoded.version})` };
     }
@@ -83,8 +94,9 @@ export async function inspectFile(path: string, source: PasswordSource, reader: 
     let password = source.password;
     if (!password) {
       for (const candidate of pkcs12PasswordFiles(path)) {
-        const text = await reader.read(candidate);
-        if (text) { password = { value: Buffer.from(text).toString('utf8').replace(/\r?\n$/, ''), from: candidate }; break; }
+        const text = await reader.read(candidate, 'password');
+        if (!text.ok && text.refusal !== 'missing') return fail('no-password', `password file ${candidate}: ${text.reason} (pass --password-env VAR)`);
+        if (text.ok) { password = { value: Buffer.from(text.bytes).toString('utf8').replace(/\r?\n$/, ''), from: candidate }; break; }
       }
     }
     if (!password) return fail('no-password', `PKCS#12 needs a password: pass --password-env VAR or put it in ${pkcs12PasswordFiles(path)[0]}`);

@@ -1,11 +1,10 @@
 // The end dates of what `sptls issue` wrote beside a topology (pki/manifest.json), for the
 // editor's "expires in N days" lenses. Read from disk at most once per change of the
-// manifest (size and mtime), and only up to 4 MiB.
-import { readFileSync, statSync } from 'node:fs';
+// manifest (size and mtime), through the bounded reader (regular file, 8 MiB).
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFEST_FILE, parseManifest } from './layout.ts';
-
-const MAX_BYTES = 4 * 1024 * 1024;
+import { FILE_SIZE_LIMITS, readBoundedFile } from '../../workspace/bounded-read.ts';
 const cache = new Map<string, { stamp: string; dates: ReadonlyMap<string, Date> }>();
 const NONE: ReadonlyMap<string, Date> = new Map();
 
@@ -15,7 +14,7 @@ export function issuedEndDates(topologyDir: string): ReadonlyMap<string, Date> {
   let stamp: string;
   try {
     const st = statSync(path);
-    if (!st.isFile() || st.size > MAX_BYTES) return NONE;
+    if (!st.isFile() || st.size > FILE_SIZE_LIMITS.manifest) return NONE;
     stamp = `${st.size}:${st.mtimeMs}`;
   } catch {
     return NONE;
@@ -23,12 +22,10 @@ export function issuedEndDates(topologyDir: string): ReadonlyMap<string, Date> {
   const hit = cache.get(path);
   if (hit?.stamp === stamp) return hit.dates;
   let dates: ReadonlyMap<string, Date> = NONE;
-  try {
-    const m = parseManifest(readFileSync(path, 'utf8'));
-    if (m.ok) dates = new Map(Object.entries(m.manifest.entries).map(([name, e]) => [name, new Date(e.notAfter)] as const).filter(([, d]) => !Number.isNaN(d.getTime())));
-  } catch {
-    // unreadable: no lenses from it
-  }
+  const file = readBoundedFile(path, { kind: 'manifest' });
+  // Unreadable: no lenses from it.
+  const m = file.ok ? parseManifest(file.bytes.toString('utf8')) : undefined;
+  if (m?.ok) dates = new Map(Object.entries(m.manifest.entries).map(([name, e]) => [name, new Date(e.notAfter)] as const).filter(([, d]) => !Number.isNaN(d.getTime())));
   cache.set(path, { stamp, dates });
   return dates;
 }

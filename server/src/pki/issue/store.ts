@@ -1,10 +1,11 @@
 // Reads what an output directory already holds, for the plan: the manifest, and per name
 // whether the key exists, what key it is, and the certificate's expiry and fingerprint.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPrivateKey } from '../../codec/x509/private-key-file.ts';
 import { readCertificateFile } from '../../codec/x509/read.ts';
 import { describeKey } from '../../codec/x509/keys.ts';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { emptyManifest, filesFor, MANIFEST_FILE, parseManifest, type Manifest } from './layout.ts';
 import type { ExistingEntry } from './plan.ts';
 import type { IssueSpec } from './spec.ts';
@@ -17,7 +18,8 @@ export function readExisting(outDir: string, topology: string, specs: IssueSpec[
   const manifestPath = join(outDir, MANIFEST_FILE);
   let manifest = emptyManifest(topology);
   if (existsSync(manifestPath)) {
-    const r = parseManifest(readFileSync(manifestPath, 'utf8'));
+    const file = readBoundedFile(manifestPath, { kind: 'manifest' });
+    const r = file.ok ? parseManifest(file.bytes.toString('utf8')) : { ok: false as const, message: file.reason };
     if (!r.ok) return { ok: false, message: `${manifestPath}: ${r.message}. Move it away or give another --out directory.` };
     manifest = r.manifest;
   }
@@ -28,7 +30,9 @@ export function readExisting(outDir: string, topology: string, specs: IssueSpec[
     const entry: ExistingEntry = { keyExists: existsSync(join(outDir, files.key)), ...(recorded ? { manifest: recorded } : {}) };
     const certPath = join(outDir, files.certificate);
     if (existsSync(certPath)) {
-      const r = readCertificateFile(readFileSync(certPath));
+      const file = readBoundedFile(certPath, { kind: 'certificate' });
+      if (!file.ok) return { ok: false, message: `${certPath}: ${file.reason}. Move it away or give another --out directory.` };
+      const r = readCertificateFile(file.bytes);
       if (r.ok) {
         const c = r.certificates[0]!;
         entry.certificate = { notAfter: c.notAfter, fingerprintSha256: c.fingerprintSha256 };
@@ -36,7 +40,10 @@ export function readExisting(outDir: string, topology: string, specs: IssueSpec[
       }
     }
     if (entry.keyExists && !entry.key) {
-      const k = readPrivateKey(readFileSync(join(outDir, files.key)), caPassphrase);
+      const keyPath = join(outDir, files.key);
+      const file = readBoundedFile(keyPath, { kind: 'certificate' });
+      if (!file.ok) return { ok: false, message: `${keyPath}: ${file.reason}. Move it away or give another --out directory.` };
+      const k = readPrivateKey(file.bytes, caPassphrase);
       if (k.ok) entry.key = describeKey(k.key);
     }
     entries.set(spec.name, entry);

@@ -28,6 +28,39 @@ const CIPHERS: Record<string, { name: string; keyLength: number }> = {
 const AES256_OID = '2.16.840.1.101.3.4.1.42';
 
 export class PbeError extends Error {}
+/** A file asks for more key-derivation work than sptls does for one file (docs/limits.md). */
+export class PbeLimitError extends PbeError {}
+
+/**
+ * Iterations one key derivation of a file read may ask for: ten times what Java's keytool writes
+ * (10000); OpenSSL 3 writes 2048, GSKit's .kdb keys 5. A hostile 2^31-1 would run for hours. The
+ * PKCS#12 KDF is a loop of single hashes here, about 1 to 3 microseconds each.
+ */
+export const MAX_PBE_ITERATIONS = 100_000;
+/**
+ * Hash iterations (iterations x output blocks) all derivations of one file may spend together,
+ * so a file of many keys cannot multiply the limit: about 500 .kdb keys at 2048 iterations.
+ */
+export const MAX_PBE_WORK_PER_FILE = 1_000_000;
+
+/** The key-derivation work spent on one file; every derivation of a read is charged before it runs. */
+export class PbeBudget {
+  private spent = 0;
+
+  charge(what: string, iterations: number, blocks: number): void {
+    if (iterations < 1) throw new PbeError(`${what}: iteration count ${iterations} is not valid`);
+    if (iterations > MAX_PBE_ITERATIONS) {
+      throw new PbeLimitError(`${what} asks for ${iterations} iterations, over sptls's limit of ${MAX_PBE_ITERATIONS} (OpenSSL writes 2048, Java 10000): re-export the file with a normal iteration count`);
+    }
+    this.spent += iterations * blocks;
+    if (this.spent > MAX_PBE_WORK_PER_FILE) {
+      throw new PbeLimitError(`${what}: the file's key derivations together ask for over ${MAX_PBE_WORK_PER_FILE} hash iterations, sptls's limit per file: re-export it with a normal iteration count`);
+    }
+  }
+}
+
+const HASH_LENGTH: Record<PrfHash, number> = { sha1: 20, sha256: 32, sha384: 48, sha512: 64 };
+const blocksOf = (length: number, hash: PrfHash) => Math.ceil(length / HASH_LENGTH[hash]);
 
 const BLOCK_SIZE: Record<PrfHash, number> = { sha1: 64, sha256: 64, sha384: 128, sha512: 128 };
 
@@ -115,12 +148,19 @@ function pbes2Params(params: Asn1): Pbes2Params {
   };
 }
 
+/** The PKCS#12 KDF for a file being read: charged to the file's budget first. */
+export function pkcs12KdfWithin(budget: PbeBudget, what: string, password: string, salt: Uint8Array, id: 1 | 2 | 3, iterations: number, length: number, hash: PrfHash = 'sha1'): Buffer {
+  budget.charge(what, iterations, blocksOf(length, hash));
+  return pkcs12Kdf(password, salt, id, iterations, length, hash);
+}
+
 /**
  * Decrypts `ciphertext` under an encryption AlgorithmIdentifier. PBES2 passwords are UTF-8 (as
  * OpenSSL and GSKit use them); PKCS#12 PBE passwords are BMPString. RC2-40 is refused: OpenSSL 3
- * itself needs -legacy for it. Throws PbeError on a wrong password (bad padding) or unknown scheme.
+ * itself needs -legacy for it. Throws PbeError on a wrong password (bad padding) or unknown scheme,
+ * PbeLimitError when the derivation would overrun `budget`.
  */
-export function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, password: string): Buffer {
+export function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, password: string, budget: PbeBudget): Buffer {
   const id = readOid(child(algorithm, 0, 'AlgorithmIdentifier'), 'algorithm');
   let cipher: string;
   let key: Buffer;
@@ -128,6 +168,7 @@ export function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, password: st
   if (id === PBE_OID.pbes2) {
     const p = pbes2Params(child(algorithm, 1, 'PBES2-params'));
     cipher = p.cipher;
+    budget.charge('PBKDF2', p.iterations, blocksOf(p.keyLength, p.prf));
     key = pbkdf2Sync(Buffer.from(password, 'utf8'), p.salt, p.iterations, p.keyLength, p.prf);
     iv = p.iv;
   } else if (id === PBE_OID.pkcs12TripleDes) {
@@ -135,8 +176,8 @@ export function pbeDecrypt(algorithm: Asn1, ciphertext: Uint8Array, password: st
     const salt = primitiveBytes(params[0], TAG.OCTET_STRING, 'salt');
     const iterations = readSmallInt(params[1], 'iterations');
     cipher = 'des-ede3-cbc';
-    key = pkcs12Kdf(password, salt, 1, iterations, 24);
-    iv = pkcs12Kdf(password, salt, 2, iterations, 8);
+    key = pkcs12KdfWithin(budget, 'pbeWithSHA1And3-KeyTripleDES-CBC', password, salt, 1, iterations, 24);
+    iv = pkcs12KdfWithin(budget, 'pbeWithSHA1And3-KeyTripleDES-CBC', password, salt, 2, iterations, 8);
   } else if (id === PBE_OID.pkcs12Rc2_40) {
     throw new PbeError('RC2-40 encryption (OpenSSL -legacy) is not supported; re-export without -legacy');
   } else {

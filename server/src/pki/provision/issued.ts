@@ -1,7 +1,8 @@
 // The PKI `sptls issue` left in a directory, as key databases and the audit need it:
 // each name's certificate (facts + DER), its issuer chain and where its key is.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestEntry } from '../issue/layout.ts';
 import { readCertificateFile, type CertificateFacts } from '../../codec/x509/read.ts';
 
@@ -23,14 +24,17 @@ export type IssuedPkiResult = { ok: true; manifest: Manifest; issued: IssuedCert
 export function loadIssuedPki(pkiDir: string): IssuedPkiResult {
   const manifestPath = join(pkiDir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return { ok: false, message: `no issued PKI in ${pkiDir} (${MANIFEST_FILE} not found): run 'sptls issue' first` };
-  const parsed = parseManifest(readFileSync(manifestPath, 'utf8'));
+  const manifestFile = readBoundedFile(manifestPath, { kind: 'manifest' });
+  if (!manifestFile.ok) return { ok: false, message: `${manifestPath}: ${manifestFile.reason}` };
+  const parsed = parseManifest(manifestFile.bytes.toString('utf8'));
   if (!parsed.ok) return { ok: false, message: `${manifestPath}: ${parsed.message}` };
   const cache = new Map<string, IssuedCertificate | undefined>();
   const read = (rel: string): CertificateFacts[] => {
     const path = join(pkiDir, rel);
-    if (!existsSync(path)) return [];
-    const r = readCertificateFile(readFileSync(path));
-    return r.ok ? r.certificates : [];
+    // Missing, not a regular file or over 1 MiB: not an issued certificate.
+    const file = readBoundedFile(path, { kind: 'certificate' });
+    const r = file.ok ? readCertificateFile(file.bytes) : undefined;
+    return r?.ok ? r.certificates : [];
   };
   const issued: IssuedCertificates = {
     get(name) {

@@ -1,7 +1,7 @@
 // `sptls keydb` from topology text to files: analyze, load the issued PKI, assemble each
 // component's folder (component-files.ts) and write it safely. Shared by the CLI and VS Code.
 import { createPrivateKey } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileSink } from '../fs/file-sink.ts';
@@ -13,6 +13,7 @@ import { componentFiles, type BuildContext } from './component-files.ts';
 import { printable } from './escape.ts';
 import { ExpectedContents, keyDbComponents } from './expected.ts';
 import { loadIssuedPki } from './issued.ts';
+import { readBoundedFile } from '../../workspace/bounded-read.ts';
 
 export interface KeydbRequest {
   topologyPath: string;
@@ -72,7 +73,11 @@ export async function runKeydb(req: KeydbRequest): Promise<KeydbOutcome> {
     password: () => req.password?.value ?? randomPassword(),
     ...(req.password ? { passwordEnv: req.password.env } : {}),
     nativeKdb: req.nativeKdb ?? false,
-    readKey: (path) => createPrivateKey(readFileSync(path)),
+    readKey: (path) => {
+      const file = readBoundedFile(path, { kind: 'certificate' });
+      if (!file.ok) throw new Error(`${path}: ${file.reason}`);
+      return createPrivateKey(file.bytes);
+    },
   };
   const outcomes: ComponentOutcome[] = [];
   for (const e of components) {

@@ -3,7 +3,7 @@
 import { createHash, createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { DerError, TAG, child, children, isTag, parseDer, readBitString, readSmallInt, readString, toDer } from '../../../codec/asn1/der.ts';
 import { decodeCertificate, type CertificateFacts } from '../../../codec/x509/read.ts';
-import { encryptedPrivateKeyInfo, pbeDecrypt, PbeError } from '../pbe.ts';
+import { encryptedPrivateKeyInfo, PbeBudget, pbeDecrypt, PbeError, PbeLimitError } from '../pbe.ts';
 import { HEADER_FIXED, KDB_MAGIC, MAC_OF_VERSION, KSE_TRAILER_HASH_COUNT, TRAILER_HASH_COUNT, kdbMac, type KdbVersion } from './layout.ts';
 
 /** `native`: gskcapicmd's five values; `kse`: KeyStore Explorer's two. */
@@ -72,18 +72,20 @@ export function readKdb(input: Uint8Array, password: string): KdbReadResult {
     return { ok: false, error: { kind: 'corrupt', message: 'the integrity MAC does not match: the file was modified or damaged' } };
   }
   const entries: KdbEntry[] = [];
+  const budget = new PbeBudget();
   for (let i = 0; i < count; i++) {
     const start = headerLength + i * slotSize;
     try {
-      entries.push(readRecord(bytes.subarray(start, start + slotSize), password));
+      entries.push(readRecord(bytes.subarray(start, start + slotSize), password, budget));
     } catch (e) {
-      return { ok: false, error: { kind: 'corrupt', message: `record ${i + 1}: ${(e as Error).message}` } };
+      const kind = e instanceof PbeLimitError ? 'unsupported' : 'corrupt';
+      return { ok: false, error: { kind, message: `record ${i + 1}: ${(e as Error).message}` } };
     }
   }
   return { ok: true, kdb: { version, kind: bytes.subarray(8, 15).toString('latin1'), slotSize, entries } };
 }
 
-function readRecord(slot: Buffer, password: string): KdbEntry {
+function readRecord(slot: Buffer, password: string, budget: PbeBudget): KdbEntry {
   let pos = 0;
   const u32 = (): number => {
     if (pos + 4 > slot.length) throw new Corrupt('record runs past its slot');
@@ -122,7 +124,7 @@ function readRecord(slot: Buffer, password: string): KdbEntry {
     const pair = child(body, 0, 'personal record');
     entry.kind = 'personal';
     entry.certificate = decodeCertificate(toDer(child(pair, 0, 'certificate')));
-    entry.privateKey = decryptKey(toDer(child(pair, 1, 'encrypted private key')), password);
+    entry.privateKey = decryptKey(toDer(child(pair, 1, 'encrypted private key')), password, budget);
   } else if (isTag(body, 0, 'context')) entry.kind = 'request';
   else if (isTag(body, 3, 'context')) entry.kind = 'secret-key';
   else throw new DerError('unknown record body tag');
@@ -144,11 +146,12 @@ function trailerShape(count: number): TrailerShape {
   throw new Corrupt(`record trailer holds ${count} values (gskcapicmd writes ${TRAILER_HASH_COUNT}, KeyStore Explorer ${KSE_TRAILER_HASH_COUNT})`);
 }
 
-function decryptKey(encrypted: Buffer, password: string): KeyObject {
+function decryptKey(encrypted: Buffer, password: string, budget: PbeBudget): KeyObject {
   const { algorithm, ciphertext } = encryptedPrivateKeyInfo(encrypted);
   try {
-    return createPrivateKey({ key: pbeDecrypt(algorithm, ciphertext, password), format: 'der', type: 'pkcs8' });
+    return createPrivateKey({ key: pbeDecrypt(algorithm, ciphertext, password, budget), format: 'der', type: 'pkcs8' });
   } catch (e) {
+    if (e instanceof PbeLimitError) throw e;
     throw new Corrupt(e instanceof PbeError ? `private key: ${e.message}` : `private key is not PKCS#8 (${(e as Error).message})`);
   }
 }

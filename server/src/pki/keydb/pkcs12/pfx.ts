@@ -2,7 +2,7 @@
 // SafeBags in unencrypted `data` ContentInfos, a password MAC over the AuthenticatedSafe.
 import { createHmac, randomBytes } from 'node:crypto';
 import { bmp, explicit, integer, nul, octets, oid, seq, set, toDer, type Asn1 } from '../../../codec/asn1/der.ts';
-import { pkcs12Kdf, type PrfHash } from '../pbe.ts';
+import { pkcs12Kdf, pkcs12KdfWithin, type PbeBudget, type PrfHash } from '../pbe.ts';
 
 export const P12_OID = {
   data: '1.2.840.113549.1.7.1',
@@ -55,8 +55,12 @@ export interface MacOptions {
   iterations: number;
 }
 
-export function pkcs12Mac(password: string, salt: Uint8Array, options: MacOptions, content: Uint8Array): Buffer {
-  const key = pkcs12Kdf(password, salt, 3, options.iterations, MAC_LENGTH[options.hash], options.hash);
+/** HMAC under the PKCS#12 KDF; a file being read passes its budget, a file being written none. */
+export function pkcs12Mac(password: string, salt: Uint8Array, options: MacOptions, content: Uint8Array, budget?: PbeBudget): Buffer {
+  const length = MAC_LENGTH[options.hash];
+  const key = budget
+    ? pkcs12KdfWithin(budget, 'the MAC', password, salt, 3, options.iterations, length, options.hash)
+    : pkcs12Kdf(password, salt, 3, options.iterations, length, options.hash);
   return createHmac(options.hash, key).update(content).digest();
 }
 

@@ -6,7 +6,7 @@ import {
   type Asn1,
 } from '../../../codec/asn1/der.ts';
 import { decodeCertificate, type CertificateFacts } from '../../../codec/x509/read.ts';
-import { PbeError, describePbe, pbeDecrypt, type PrfHash } from '../pbe.ts';
+import { PbeBudget, PbeError, PbeLimitError, describePbe, pbeDecrypt, type PrfHash } from '../pbe.ts';
 import { DIGEST_OID, P12_OID, pkcs12Mac } from './pfx.ts';
 
 export interface Pkcs12Entry {
@@ -65,7 +65,8 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12ReadResul
       return { ok: false, error: { kind: 'unsupported', message: 'public-key protected PKCS#12 (signedData) is not supported' } };
     }
     const authSafe = octetContents(child(authSafeInfo[1], 0, 'authSafe content'), 'authSafe');
-    const mac = checkMac(pfx[2], authSafe, password);
+    const budget = new PbeBudget();
+    const mac = checkMac(pfx[2], authSafe, password, budget);
     if (mac === false) return { ok: false, error: { kind: 'wrong-password', message: 'the password does not match the file\'s MAC' } };
 
     const protection: string[] = [];
@@ -79,14 +80,14 @@ export function readPkcs12(bytes: Uint8Array, password: string): Pkcs12ReadResul
         const algorithm = encInfo[1]!;
         protection.push(`encrypted data: ${describePbe(algorithm)}`);
         const ciphertext = octetContents(fromImplicit(encInfo[2]), 'encryptedContent');
-        bags.push(...children(parseDer(pbeDecrypt(algorithm, ciphertext, password)), 'SafeContents'));
+        bags.push(...children(parseDer(pbeDecrypt(algorithm, ciphertext, password, budget)), 'SafeContents'));
       } else {
         return { ok: false, error: { kind: 'unsupported', message: `ContentInfo type ${type} is not supported` } };
       }
     }
     return { ok: true, file: { mac, protection, ...collectEntries(bags, protection) } };
   } catch (e) {
-    if (e instanceof PbeError) return { ok: false, error: { kind: /wrong password/.test(e.message) ? 'wrong-password' : 'unsupported', message: e.message } };
+    if (e instanceof PbeError) return { ok: false, error: { kind: !(e instanceof PbeLimitError) && /wrong password/.test(e.message) ? 'wrong-password' : 'unsupported', message: e.message } };
     return { ok: false, error: { kind: 'corrupt', message: `damaged PKCS#12 structure (${(e as Error).message})` } };
   }
 }
@@ -98,7 +99,7 @@ function fromImplicit(node: Asn1 | undefined): Asn1 | undefined {
 }
 
 /** Returns a description like "sha1, Iteration 2048", "none" without MacData, or false on mismatch. */
-function checkMac(macData: Asn1 | undefined, authSafe: Buffer, password: string): string | false {
+function checkMac(macData: Asn1 | undefined, authSafe: Buffer, password: string, budget: PbeBudget): string | false {
   if (!macData) return 'none';
   const [digestInfo, saltNode, iterNode] = children(macData, 'MacData');
   const hashOid = readOid(child(child(digestInfo, 0, 'DigestInfo'), 0, 'digestAlgorithm'), 'digestAlgorithm');
@@ -106,7 +107,7 @@ function checkMac(macData: Asn1 | undefined, authSafe: Buffer, password: string)
   if (!hash) throw new PbeError(`MAC digest ${hashOid} is not supported`);
   const expected = primitiveBytes(child(digestInfo, 1, 'digest'), TAG.OCTET_STRING, 'digest');
   const iterations = iterNode ? readSmallInt(iterNode, 'iterations') : 1;
-  const actual = pkcs12Mac(password, primitiveBytes(saltNode, TAG.OCTET_STRING, 'macSalt'), { hash, iterations }, authSafe);
+  const actual = pkcs12Mac(password, primitiveBytes(saltNode, TAG.OCTET_STRING, 'macSalt'), { hash, iterations }, authSafe, budget);
   return actual.length === expected.length && timingSafeEqual(actual, expected) ? `${hash}, Iteration ${iterations}` : false;
 }
 
