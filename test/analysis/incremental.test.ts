@@ -18,8 +18,20 @@ import { rng } from '../support/random.ts';
 
 const casesDir = join(import.meta.dirname, '..', 'rules', 'cases');
 const examplesDir = join(import.meta.dirname, '..', '..', 'examples');
-/** The starting documents: the rule-test topologies and the examples. */
-const corpus = [casesDir, examplesDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort().map((f) => readFileSync(join(dir, f), 'utf8')));
+/**
+ * Components crowded on three addresses and four ports, hubs and spokes, LAN-free paths:
+ * edits here change what the model-only rules (whose diagnostics the incremental layer
+ * reuses) say about statements other than the edited one.
+ */
+const crowded = [
+  'ca Root { }',
+  ...Array.from({ length: 12 }, (_, i) => `server SP${i} { address "10.0.0.${i % 3}" port ${1500 + (i % 4)} ssl-port ${1600 + (i % 2)}${i === 0 ? ' hub' : ` spoke-of SP${i % 4 === 3 ? 1 : 0}`} trusts Root }`),
+  ...Array.from({ length: 6 }, (_, i) => `storage-agent A${i} { address "10.0.0.${i % 3}" port ${1500 + (i % 4)} }\nA${i} -> SP${i}`),
+  ...Array.from({ length: 6 }, (_, i) => `client C${i} { trusts Root }\nC${i} -> A${i}\nC${i} -> SP${(i + 1) % 12}${i % 2 ? ' plain' : ''}`),
+  ...Array.from({ length: 11 }, (_, i) => `SP0 -> SP${i + 1}${i % 5 ? '' : ' plain'}`),
+].join('\n') + '\n';
+/** The starting documents: the rule-test topologies, the examples and the crowded one. */
+const corpus = [casesDir, examplesDir].flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.sptls')).sort().map((f) => readFileSync(join(dir, f), 'utf8'))).concat(crowded);
 const options = { certificateFiles: new DiskCertificateFiles(casesDir), now: new Date('2026-06-01T00:00:00Z') };
 
 const SNIPPETS = [
@@ -65,14 +77,21 @@ function randomStep(text: string, rnd: () => number): TextEdit[] {
     return [{ start: p, end: p + 1, text: pick(['0', '1', '9', 'a', 'Z', ' ', '{', '}', '"', '-', '>', '\n']) }];
   }
   if (r < 0.8) {
-    // Rename a declaration (or one occurrence of its name).
+    // Rename a declaration (or one occurrence of its name), now and then to another declared name.
     const names = declaredNames(text);
     if (names.length === 0) return [{ start: 0, end: 0, text: 'server SP1 { port 1500 }\n' }];
+    // Half the time, point a reference (trusts, spoke-of, signed-by, a connection's end) at another declaration.
+    const refs = [...text.matchAll(/(?:trusts|spoke-of|signed-by|->)\s+([A-Za-z_][\w.-]*)/g)];
+    if (refs.length > 0 && rnd() < 0.5) {
+      const ref = pick(refs);
+      const at = ref.index + ref[0].length - ref[1]!.length;
+      return [{ start: at, end: at + ref[1]!.length, text: pick(names) }];
+    }
     const name = pick(names);
     const hits: number[] = [];
     for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) hits.push(i);
     const hit = pick(hits);
-    return [{ start: hit, end: hit + name.length, text: pick([`${name}2`, name.slice(1) || 'Y', 'Root', 'SP1', 'client']) }];
+    return [{ start: hit, end: hit + name.length, text: pick([`${name}2`, name.slice(1) || 'Y', 'Root', 'SP1', 'client', pick(names), pick(names)]) }];
   }
   if (r < 0.92) {
     // Cut a run of lines and paste it elsewhere.
@@ -85,6 +104,14 @@ function randomStep(text: string, rnd: () => number): TextEdit[] {
     const rest = text.length - block.length;
     const target = pick(lineStarts(text.slice(0, from) + text.slice(to)).filter((s) => s <= rest));
     return [{ start: from, end: to, text: '' }, { start: target, end: target, text: block }];
+  }
+  if (r < 0.96) {
+    // Paste one string of the text over another (an address copied from another component).
+    const strings = [...text.matchAll(/"[^"\n]*"/g)];
+    if (strings.length > 1) {
+      const target = pick(strings);
+      return [{ start: target.index, end: target.index + target[0].length, text: pick(strings)[0] }];
+    }
   }
   // Replace a word with another word of the language.
   const p = at();
@@ -99,9 +126,9 @@ function apply(text: string, e: TextEdit): string {
   return text.slice(0, e.start) + e.text + text.slice(e.end);
 }
 
-function run(seed: number, steps: number): { spliced: number; full: number } {
+function run(seed: number, steps: number, start = corpus[seed % corpus.length]!): { spliced: number; full: number; reused: number; run: number } {
   const rnd = rng(seed);
-  let text = corpus[seed % corpus.length]!;
+  let text = start;
   const doc = new IncrementalDocument(text);
   for (let step = 1; step <= steps; step++) {
     // Keep the document small enough to stay quick, and now and then start afresh from another case.
@@ -121,7 +148,7 @@ function run(seed: number, steps: number): { spliced: number; full: number } {
     assert.deepEqual(doc.parse.ast, fresh.ast, `syntax tree differs at ${where}`);
     assert.deepEqual(doc.analyze(options).diagnostics, analyze(text, options).diagnostics, `diagnostics differ at ${where}`);
   }
-  return doc.counts;
+  return { ...doc.counts, ...doc.ruleCounts };
 }
 
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
@@ -132,6 +159,15 @@ for (const seed of SEEDS) {
     const counts = run(seed, STEPS);
     // The cheap path must be the one mostly taken, or the comparison proves nothing about it.
     assert.ok(counts.spliced > STEPS / 2, `only ${counts.spliced} of ${STEPS} steps were spliced (${counts.full} full parses)`);
+    // Likewise the rule memo: kept diagnostics must be what most memoised rules give.
+    assert.ok(counts.reused * 2 > counts.run, `rule diagnostics were reused ${counts.reused} times and recomputed ${counts.run} times`);
+  });
+}
+
+for (const seed of [11, 12, 13, 14]) {
+  test(`incremental = fresh analysis over ${STEPS} random edits of the crowded topology (seed ${seed})`, () => {
+    const counts = run(seed, STEPS, crowded);
+    assert.ok(counts.reused * 2 > counts.run, `rule diagnostics were reused ${counts.reused} times and recomputed ${counts.run} times`);
   });
 }
 

@@ -1,11 +1,16 @@
 // The incremental layer: a document's parse kept across edits. An edit re-lexes and
 // re-parses only the statements it touches and splices them between the unchanged
 // statements before it and the shifted statements after it; the result is the parse
-// `parse(text)` gives (test/analysis/incremental.test.ts compares the two after every
-// one of thousands of random edits). What is cached, keyed by what, invalidated by what
+// `parse(text)` gives. The diagnostics of the rules that read only the model are kept too,
+// and stand after an edit when the statements it replaced project, for that rule, as the
+// ones that replace them (rules/reads.ts). test/analysis/incremental.test.ts compares parse
+// and diagnostics with a fresh analysis after every one of thousands of random edits. What is cached, keyed by what, invalidated by what
 // is written in docs/ARCHITECTURE.md ("Incremental analysis").
 import { parse, parseRange, type Block, type Declaration, type ParseResult, type Span, type Statement } from '../../../grammar/src/index.ts';
-import { analyzeParsed, type Analysis, type AnalysisOptions } from './engine.ts';
+import type { Diagnostic } from './diagnostic.ts';
+import { analyzeParsed, type Analysis, type AnalysisOptions, type RuleMemo } from './engine.ts';
+import type { Rule } from './rules/context.ts';
+import { RULE_READS } from './rules/index.ts';
 
 /** One replacement, in offsets of the text before it. */
 export interface TextEdit {
@@ -23,6 +28,7 @@ export interface ParseCounts {
 export class IncrementalDocument {
   private current: string;
   private parsed: ParseResult;
+  private readonly rules = new KeptRules();
   readonly counts: ParseCounts = { spliced: 0, full: 1 };
 
   constructor(text: string) {
@@ -43,6 +49,7 @@ export class IncrementalDocument {
   reset(text: string): void {
     this.current = text;
     this.parsed = parse(text);
+    this.rules.clear();
     this.counts.full++;
   }
 
@@ -58,18 +65,92 @@ export class IncrementalDocument {
     const spliced = splice(this.parsed, old.length, text, start, end, edit.text.length - (end - start));
     this.current = text;
     if (spliced) {
-      this.parsed = spliced;
+      this.parsed = spliced.parse;
+      this.rules.edited(spliced);
       this.counts.spliced++;
     } else {
       this.parsed = parse(text);
+      this.rules.clear();
       this.counts.full++;
     }
   }
 
-  /** The analysis of the current text; model and rules run in full on the spliced parse. */
+  /** The analysis of the current text: the model on the spliced parse, the rules whose diagnostics do not stand. */
   analyze(options: AnalysisOptions): Analysis {
-    return analyzeParsed(this.current, this.parsed, options);
+    return analyzeParsed(this.current, this.parsed, options, this.rules);
   }
+
+  /** How often a rule's diagnostics were reused and how often it ran (tests check that edits keep them). */
+  get ruleCounts(): RuleCounts {
+    return this.rules.counts;
+  }
+}
+
+/** What a splice replaced: the old statements of `[from, to)` (old offsets) by `added`, the rest moved by `delta`. */
+interface Splice {
+  parse: ParseResult;
+  from: number;
+  to: number;
+  delta: number;
+  removed: readonly Statement[];
+  added: readonly Statement[];
+}
+
+export interface RuleCounts {
+  reused: number;
+  run: number;
+}
+
+/** The diagnostics of the rules in RULE_READS, each in the offsets of the current text. */
+class KeptRules implements RuleMemo {
+  private readonly kept = new Map<Rule, readonly Diagnostic[]>();
+  readonly counts: RuleCounts = { reused: 0, run: 0 };
+
+  get(rule: Rule): readonly Diagnostic[] | undefined {
+    const kept = this.kept.get(rule);
+    if (kept) this.counts.reused++;
+    return kept;
+  }
+
+  set(rule: Rule, diagnostics: readonly Diagnostic[]): void {
+    this.kept.set(rule, diagnostics);
+    this.counts.run++;
+  }
+
+  clear(): void {
+    this.kept.clear();
+  }
+
+  /**
+   * A rule's diagnostics stand when the replaced statements project as their replacements
+   * and none of them (nor a quick fix's offset) lies in the replaced text: the rule then
+   * sees the same model but for positions, and says the same things about the same nodes.
+   * Those after the edit move with the text.
+   */
+  edited({ from, to, delta, removed, added }: Splice): void {
+    for (const [rule, diagnostics] of this.kept) {
+      const project = RULE_READS.get(rule)!;
+      let stands = removed.length === added.length && !diagnostics.some((d) => touches(d, from, to));
+      for (let i = 0; stands && i < removed.length; i++) stands = project(removed[i]!) === project(added[i]!);
+      if (!stands) this.kept.delete(rule);
+      else if (delta !== 0) this.kept.set(rule, diagnostics.map((d) => movedAfter(d, to, delta)));
+    }
+  }
+}
+
+function touches(d: Diagnostic, from: number, to: number): boolean {
+  const plain = d.data?.plain;
+  return (d.start <= to && d.end >= from) || (plain !== undefined && plain >= from && plain <= to);
+}
+
+/** The diagnostic with its offsets at or after `to` moved by `delta` (the same object when none is). */
+function movedAfter(d: Diagnostic, to: number, delta: number): Diagnostic {
+  const plain = d.data?.plain;
+  const movePlain = plain !== undefined && plain >= to;
+  if (d.start < to && !movePlain) return d;
+  const out: Diagnostic = { ...d, start: d.start >= to ? d.start + delta : d.start, end: d.end >= to ? d.end + delta : d.end };
+  if (movePlain) out.data = { ...d.data, plain: plain + delta };
+  return out;
 }
 
 /**
@@ -84,7 +165,7 @@ export class IncrementalDocument {
  * comment can run into it, and parseRange refuses an open block comment). From `to` on
  * the text is the old text shifted, so its statements are the old ones shifted.
  */
-function splice(old: ParseResult, oldLength: number, text: string, start: number, end: number, delta: number): ParseResult | null {
+function splice(old: ParseResult, oldLength: number, text: string, start: number, end: number, delta: number): Splice | null {
   const statements = old.ast.statements;
   // A boundary with an error on its keyword is passed over: the error may be the previous
   // statement's ("found 'client'") or the keyword's own (a lone keyword at the end of the
@@ -101,6 +182,7 @@ function splice(old: ParseResult, oldLength: number, text: string, start: number
   // Statements, comments and errors are each in source order: the ones kept end where the
   // region begins, the ones moved begin where it ends.
   const moved = delta !== 0;
+  const removed = statements.slice(firstAtOrAfter(statements, from), firstAtOrAfter(statements, toOld));
   const out = spliceSorted(statements, from, toOld, region.ast.statements, moved ? (s) => shiftStatement(s, delta) : null);
   const comments = spliceSorted(old.ast.comments, from, toOld, region.ast.comments, moved ? (c) => ({ ...c, start: c.start + delta, end: c.end + delta }) : null);
   const errors = spliceSorted(old.errors, from, toOld, region.errors, moved ? (e) => ({ ...e, start: e.start + delta, end: e.end + delta }) : null);
@@ -108,7 +190,7 @@ function splice(old: ParseResult, oldLength: number, text: string, start: number
   const lastTokenSpan = after && old.ast.lastTokenSpan
     ? { start: old.ast.lastTokenSpan.start + delta, end: old.ast.lastTokenSpan.end + delta }
     : region.ast.lastTokenSpan;
-  return { ast: { statements: out, comments, lastTokenSpan }, errors };
+  return { parse: { ast: { statements: out, comments, lastTokenSpan }, errors }, from, to: toOld, delta, removed, added: region.ast.statements };
 }
 
 /** The last declaration whose kind keyword ends before `offset` (statements are in source order). */

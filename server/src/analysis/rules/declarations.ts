@@ -3,6 +3,10 @@ import { keywordSpan } from '../../../../grammar/src/index.ts';
 import { repeatedProperties } from '../model.ts';
 import { PROPERTIES } from '../product.ts';
 import { article, type RuleContext } from './context.ts';
+import { reads } from './reads.ts';
+
+/** What checkDeclarations reads: kinds, names and property names, no values. */
+export const declarationsReads = reads([]);
 
 export function checkDeclarations({ model, report }: RuleContext): void {
   for (const e of model.entities) {

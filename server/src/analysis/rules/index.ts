@@ -11,17 +11,20 @@
 //   issuers.ts       issuer-unknown, issuer-mismatch, validity-exceeds-issuer
 //   ports.ts         port-conflict
 //   usage.ts         unused-trust, unused-ca
-// `syntax` comes from the parser (grammar/).
+// `syntax` comes from the parser (grammar/). RULE_READS: the rules the incremental layer may
+// reuse across edits, with what each reads of a statement (see reads.ts); the others read
+// chains, certificate files or the clock and run on every analysis.
 import { checkCertificateFiles, checkHostnames, checkSharedCertificates } from './certificates.ts';
 import { checkConnections } from './connections.ts';
 import type { Rule } from './context.ts';
-import { checkDeclarations } from './declarations.ts';
+import { checkDeclarations, declarationsReads } from './declarations.ts';
 import { checkIssuers } from './issuers.ts';
-import { checkPorts } from './ports.ts';
-import { checkReferences } from './references.ts';
-import { checkHubSpoke, checkLanFree } from './roles.ts';
+import { checkPorts, portsReads } from './ports.ts';
+import type { Projection } from './reads.ts';
+import { checkReferences, referencesReads } from './references.ts';
+import { checkHubSpoke, checkLanFree, hubSpokeReads, lanFreeReads } from './roles.ts';
 import { checkUsage } from './usage.ts';
-import { checkValues } from './values.ts';
+import { checkValues, valuesReads } from './values.ts';
 
 export const RULE_CHECKS: readonly Rule[] = [
   checkDeclarations,
@@ -37,3 +40,12 @@ export const RULE_CHECKS: readonly Rule[] = [
   checkPorts,
   checkUsage,
 ];
+
+export const RULE_READS: ReadonlyMap<Rule, Projection> = new Map<Rule, Projection>([
+  [checkDeclarations, declarationsReads],
+  [checkReferences, referencesReads],
+  [checkValues, valuesReads],
+  [checkLanFree, lanFreeReads],
+  [checkHubSpoke, hubSpokeReads],
+  [checkPorts, portsReads],
+]);

@@ -4,8 +4,12 @@ import type { Entity } from '../model.ts';
 import { PROPERTIES } from '../product.ts';
 import { normalizeIp } from '../../codec/x509/ip.ts';
 import type { RuleContext } from './context.ts';
+import { reads } from './reads.ts';
 
 const PORT_PROPERTIES = ['port', 'admin-port', 'ssl-port', 'ssl-admin-port'] as const;
+
+/** What checkPorts reads: addresses and port numbers (and every property name, which decides the first of each). */
+export const portsReads = reads(['address', ...PORT_PROPERTIES]);
 
 export function checkPorts({ model, report }: RuleContext): void {
   // address (lower case) → port number → the first component that declared it

@@ -2,6 +2,7 @@
 import { holdsCertificate, type Entity, type Reference, type ReferenceRole } from '../model.ts';
 import { closestName } from '../../../../grammar/src/names.ts';
 import { article, type RuleContext } from './context.ts';
+import { reads } from './reads.ts';
 
 /** Which declarations a reference of each role may name. */
 const FITS: Record<ReferenceRole, (e: Entity) => boolean> = {
@@ -27,6 +28,9 @@ const EXPECTED: Record<ReferenceRole, string> = {
 // Suggestions compare the name with every candidate; past this many unknown names
 // in one file the rest get no suggestion, so a pathological file stays linear.
 const MAX_SUGGESTIONS = 200;
+
+/** What checkReferences reads: names, kinds, connection ends and the values that name a declaration. */
+export const referencesReads = reads(['trusts', 'signed-by', 'spoke-of', 'certificate']);
 
 export function checkReferences(ctx: RuleContext): void {
   const { model, report } = ctx;

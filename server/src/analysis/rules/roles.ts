@@ -1,6 +1,10 @@
 // lan-free-needs-server and hub-spoke: rules about the roles components play together.
 import type { Entity, Link } from '../model.ts';
 import type { RuleContext } from './context.ts';
+import { reads } from './reads.ts';
+
+/** What checkLanFree reads: kinds, names, connection ends and protocols. */
+export const lanFreeReads = reads([]);
 
 export function checkLanFree({ model, report }: RuleContext): void {
   const lanFree = model.links.filter((l) => l.status === 'checked' && l.tls && l.from!.kind === 'client' && l.to!.kind === 'storage-agent');
@@ -42,6 +46,9 @@ export function checkLanFree({ model, report }: RuleContext): void {
     }
   }
 }
+
+/** What checkHubSpoke reads: kinds, names, connections, `hub` (a property name) and `spoke-of`. */
+export const hubSpokeReads = reads(['spoke-of']);
 
 export function checkHubSpoke({ model, report }: RuleContext): void {
   const hubToSpoke = new Set<string>();
