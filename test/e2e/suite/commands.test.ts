@@ -48,13 +48,14 @@ function topologyIn(folder: string, text: string): vscode.Uri {
 const handshakeTopology = (port: number) =>
   `ca Root { }\nserver SP1 {\n  address "127.0.0.1"\n  port ${port}\n  certificate signed-by Root\n  trusts Root\n}\nclient N1 { trusts Root }\nN1 -> SP1\n`;
 
-/** The "Test handshake" lens arguments of the connection N1 -> SP1, as the language server gives them. */
-async function lensArgs(uri: vscode.Uri): Promise<unknown> {
+/** The "Test handshake" lens arguments of the connection N1 -> SP1 ([uri, options]), as the language server gives them. */
+async function lensArgs(uri: vscode.Uri): Promise<unknown[]> {
   await vscode.workspace.openTextDocument(uri);
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
   const lens = lenses.find((l) => l.command?.title === 'Test handshake');
-  assert.ok(lens?.command?.arguments?.[0], `a "Test handshake" lens on N1 -> SP1 (lenses: ${lenses.map((l) => l.command?.title).join(', ')})`);
-  return lens.command.arguments[0];
+  assert.ok(lens?.command?.arguments?.length === 2, `a "Test handshake" lens on N1 -> SP1 (lenses: ${lenses.map((l) => l.command?.title).join(', ')})`);
+  assert.equal(lens.command.arguments[0], uri.toString(), 'the document URI first');
+  return lens.command.arguments;
 }
 
 function resultDocuments(): vscode.TextDocument[] {
@@ -126,7 +127,7 @@ suite('sptls commands in a trusted workspace', () => {
     sptls(['issue', uri.fsPath]);
     const server = await startOpensslServer(join(workspaceDir(), 'handshake', 'pki'), port);
     try {
-      await vscode.commands.executeCommand(command, await lensArgs(uri));
+      await vscode.commands.executeCommand(command, ...(await lensArgs(uri)));
     } finally {
       server.kill();
     }
@@ -165,7 +166,7 @@ suite('sptls in an untrusted workspace @untrusted', () => {
     await new Promise<void>((resolve) => listener.listen(port, '127.0.0.1', resolve));
     try {
       const uri = topologyIn('untrusted-handshake', handshakeTopology(port));
-      await vscode.commands.executeCommand(await contributedCommand(ext, 'Test handshake'), await lensArgs(uri));
+      await vscode.commands.executeCommand(await contributedCommand(ext, 'Test handshake'), ...(await lensArgs(uri)));
       assert.equal(connections, 0, 'the handshake command connected in an untrusted workspace');
       assert.equal(resultDocuments().length, 0);
     } finally {
