@@ -8,10 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { buildCertificate } from '../server/src/pki/x509/build.ts';
-import { generateKey } from '../server/src/pki/x509/keys.ts';
-import { certificatePem } from '../server/src/pki/x509/pem.ts';
-import { privateKeyPem } from '../server/src/pki/x509/private-key-file.ts';
+import { buildCertificate } from '../server/src/codec/x509/build.ts';
+import { generateKey } from '../server/src/codec/x509/keys.ts';
+import { certificatePem } from '../server/src/codec/x509/pem.ts';
+import { privateKeyPem } from '../server/src/codec/x509/private-key-file.ts';
 
 const run = promisify(execFile);
 const n = Number(process.argv[2] ?? 200);

@@ -26,7 +26,7 @@ const CLIENT_DIR = 'opt/tivoli/tsm/client/ba/bin';
 const OC_DIR = 'opt/tivoli/tsm/ui/Liberty/usr/servers/guiServer';
 
 export function analyzeFile(path: string): Analysis {
-  return analyze(readFileSync(path, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(path)) });
+  return analyze(readFileSync(path, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(path)), now: new Date() });
 }
 
 /** The kinds `sptls import` can know from a host's files (the reporting agent's files are not in the facts). */

@@ -115,7 +115,7 @@ describe('check --format github', () => {
     assert.equal(escapeData('100% done\r\nnext'), '100%25 done%0D%0Anext');
     assert.equal(escapeProperty('C:\\a,b%'), 'C%3A\\a%2Cb%25');
     const text = 'server SP { }\n';
-    const analysis = analyze(text, { certificateFiles: { read: () => ({ ok: false, error: 'none' }) } as never });
+    const analysis = analyze(text, { certificateFiles: { read: () => ({ ok: false, error: 'none' }) } as never, now: new Date() });
     const message = 'line one\nline two: 50%, done\r\n::error file=x::injected';
     const out = renderGithub([{ path: 'dir,a/b:c%.sptls', lines: analysis.lines, diagnostics: [{ code: 'legacy-tls', severity: 'warning', message, start: 7, end: 9 }] }]);
     assert.equal(out.split('\n').length, 2, 'one line and the final newline');

@@ -7,7 +7,7 @@ import type { Analysis } from '../../server/src/analysis/engine.ts';
 import type { Link } from '../../server/src/analysis/model.ts';
 import { trustVerdict } from '../../server/src/analysis/trust.ts';
 import { buildDiagram } from '../../server/src/diagram/index.ts';
-import { analyse, clientPopulation, NOW, samples } from './samples.ts';
+import { analyzeSample, clientPopulation, NOW, samples } from './samples.ts';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ function expectedVerdict(a: Analysis, link: Link): string {
 
 for (const sample of samples()) {
   test(`diagram model of ${sample.name}: every component, connection and verdict`, () => {
-    const a = analyse(sample);
+    const a = analyzeSample(sample);
     const d = buildDiagram(a, { collapseAt: 0 });
     const ids = new Set(d.nodes.map((n) => n.id));
     for (const e of a.model.entities.filter((e) => e.isFirst)) assert.ok(ids.has(e.name), `${e.name} is drawn`);

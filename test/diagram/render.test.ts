@@ -4,12 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildDiagram, renderDiagram } from '../../server/src/diagram/index.ts';
-import { analyse, clientPopulation, NOW, parseXml, samples, withClass } from './samples.ts';
+import { analyzeSample, clientPopulation, NOW, parseXml, samples, withClass } from './samples.ts';
 import { analyze } from '../../server/src/analysis/engine.ts';
 
 for (const sample of samples()) {
   test(`SVG of ${sample.name}: well-formed, complete, classed by verdict`, async () => {
-    const a = analyse(sample);
+    const a = analyzeSample(sample);
     const { model, text } = await renderDiagram(a, { format: 'svg' });
     const doc = parseXml(text);
     assert.equal(doc.documentElement?.tagName, 'svg');
@@ -56,7 +56,7 @@ for (const sample of samples()) {
   });
 
   test(`DOT of ${sample.name}: every node and connection with its verdict`, async () => {
-    const a = analyse(sample);
+    const a = analyzeSample(sample);
     const { model, text } = await renderDiagram(a, { format: 'dot' });
     assert.match(text, /^digraph topology \{\n[\s\S]*\}\n$/);
     for (const n of model.nodes) assert.ok(text.includes(`"${n.id}" [label=`), `${n.id} declared`);
@@ -68,7 +68,7 @@ for (const sample of samples()) {
   });
 
   test(`Mermaid of ${sample.name}: a flowchart with every node and link`, async () => {
-    const { model, text } = await renderDiagram(analyse(sample), { format: 'mermaid' });
+    const { model, text } = await renderDiagram(analyzeSample(sample), { format: 'mermaid' });
     assert.match(text, /^(---\ntitle: [^\n]+\n---\n)?flowchart LR\n/);
     const links = text.split('\n').filter((l) => /^ {2}n\d+ (-->|==>|-\.->)/.test(l));
     assert.equal(links.length, model.connections.length + model.chains.length);
@@ -76,7 +76,7 @@ for (const sample of samples()) {
 }
 
 test('--no-chains leaves the chain layer out of every format', async () => {
-  const a = analyse(samples().find((s) => s.name === 'spec §1')!);
+  const a = analyzeSample(samples().find((s) => s.name === 'spec §1')!);
   assert.ok(buildDiagram(a).chains.length > 0);
   const svg = parseXml((await renderDiagram(a, { format: 'svg', chains: false })).text);
   assert.equal(withClass(svg, 'g', 'chain').length, 0);

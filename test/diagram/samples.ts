@@ -1,5 +1,5 @@
 // Topologies the diagram tests draw: the project's examples, the shared conformance
-// cases and the spec's first example, each analysed with its real certificate files.
+// cases and the spec's first example, each analyzed with its real certificate files.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,7 @@ export function samples(): Sample[] {
   return out;
 }
 
-export function analyse(s: { text: string; dir: string }): Analysis {
+export function analyzeSample(s: { text: string; dir: string }): Analysis {
   return analyze(s.text, { certificateFiles: new DiskCertificateFiles(s.dir), now: NOW });
 }
 

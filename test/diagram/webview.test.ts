@@ -4,12 +4,23 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { contentSecurityPolicy, diagramPage } from '../../client/src/diagram/html.ts';
 import { parseWebviewMessage, reveal, revealMessageFor, type ElementLike, type WebviewMessage } from '../../client/src/diagram/protocol.ts';
-import { diagramSvg } from '../../client/src/diagram/render.ts';
+import { DIAGRAM_CSS } from '../../server/src/diagram/index.ts';
+import { diagram } from '../../server/src/lsp/diagram.ts';
+import { DocumentStore } from '../../server/src/lsp/documents.ts';
 import { webviewMain } from '../../client/src/diagram/webview-script.ts';
 import { parseXml, withClass } from './samples.ts';
 
-const page = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce-VALUE_123' };
+const page = { cspSource: 'https://file+.vscode-resource.vscode-cdn.net', nonce: 'n0nce-VALUE_123', diagramCss: DIAGRAM_CSS };
 const TOPOLOGY = 'ca Root { }\nserver S { certificate signed-by Root trusts Root }\nclient C { trusts Root }\nC -> S\n';
+
+/** What the server's `sptls/diagram` answers for TOPOLOGY, open unsaved in the editor. */
+async function drawn() {
+  const documents = new DocumentStore({ expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 });
+  documents.open('untitled:Untitled-1', 3, TOPOLOGY);
+  const result = await diagram('untitled:Untitled-1', documents, new Date('2026-01-01T00:00:00Z'));
+  assert.ok(result);
+  return result;
+}
 
 test('the page has a strict CSP and every script and style carries the nonce', () => {
   const html = diagramPage(page);
@@ -32,7 +43,7 @@ test('the page has a strict CSP and every script and style carries the nonce', (
 });
 
 test('the webview SVG has no <style> and no style attributes: the page styles it under its nonce', async () => {
-  const svg = await diagramSvg(TOPOLOGY, null);
+  const { svg } = await drawn();
   const doc = parseXml(svg);
   assert.equal(doc.getElementsByTagName('style').length, 0);
   assert.doesNotMatch(svg, /\sstyle="/);
@@ -60,8 +71,23 @@ class FakeElement {
   replaceChildren(...nodes: unknown[]): void { this.children = nodes; }
 }
 
+test('sptls/diagram: the SVG and a source range for every node and connection, at the version drawn', async () => {
+  const { svg, elements, version } = await drawn();
+  assert.equal(version, 3);
+  const byId = new Map(elements.map((e) => [e.id, e]));
+  for (const [id, text] of [['S', 'server S { certificate signed-by Root trusts Root }'], ['C', 'client C { trusts Root }']] as const) {
+    const e = byId.get(id);
+    assert.ok(e, `element ${id} (have ${[...byId.keys()].join(', ')})`);
+    assert.equal(TOPOLOGY.slice(e.start, e.end), text);
+    assert.ok(svg.includes(`data-id="${id}" data-start="${e.start}" data-end="${e.end}"`), `the SVG marks ${id} with the same offsets`);
+  }
+  const edge = elements.find((e) => TOPOLOGY.slice(e.start, e.end) === 'C -> S');
+  assert.ok(edge, 'the connection C -> S is an element');
+  assert.deepEqual(edge.range, { start: { line: 3, character: 0 }, end: { line: 3, character: 6 } });
+});
+
 test('click → reveal: the webview posts the offsets, the extension selects them', async () => {
-  const svg = await diagramSvg(TOPOLOGY, null);
+  const { svg } = await drawn();
   const posted: WebviewMessage[] = [];
   let state: unknown;
   const container = new FakeElement();

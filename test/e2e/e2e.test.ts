@@ -16,8 +16,13 @@ test('the extension passes its integration suite and UI checks in code-server', 
   const onData = (chunk: Buffer) => {
     const text = chunk.toString();
     output += text;
-    // the runner's progress and timing lines
-    for (const line of text.split('\n')) if (/^\[e2e |^e2e: /.test(line)) t.diagnostic(line);
+    // The runner's progress and timing lines, passed on as they come: the first run installs
+    // code-server and chromium for minutes and must say so (stderr reaches the terminal at once).
+    for (const line of text.split('\n')) {
+      if (!/^\[e2e |^e2e: |^e2e setup: /.test(line)) continue;
+      t.diagnostic(line);
+      process.stderr.write(`${line}\n`);
+    }
   };
   runner.stdout.on('data', onData);
   runner.stderr.on('data', onData);

@@ -16,7 +16,7 @@ export function run(what, cmd, args, options) {
 /** `npm run package` in a copy of the project under `stateDir`, so the repository's dist/ is not rewritten under concurrent tests. */
 export function packageVsix(stateDir) {
   const stage = join(stateDir, 'package');
-  for (const item of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'images', 'scripts', 'grammar', 'server', 'client', 'bin']) {
+  for (const item of ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'images', 'scripts', 'grammar', 'protocol', 'server', 'client', 'bin']) {
     if (existsSync(join(root, item))) cpSync(join(root, item), join(stage, item), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));

@@ -34,6 +34,7 @@ function tail(file, lines = 40) {
 /** Runs a step with its output going to setup.log; throws with the log's tail when it fails. */
 function step(what, cmd, args, options = {}) {
   const started = Date.now();
+  console.log(`e2e setup: ${what}...`);
   log(`\n== ${what}: ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 15 * 60_000, ...options });
   log(`${r.stdout ?? ''}${r.stderr ?? ''}`);
@@ -41,7 +42,7 @@ function step(what, cmd, args, options = {}) {
   if (r.status !== 0) {
     throw new Error(`e2e setup: ${what} failed (exit ${r.status ?? r.signal ?? r.error?.message}) after ${seconds} s; ${setupLog} ends with:\n${tail(setupLog)}`);
   }
-  console.log(`e2e setup: ${what} (${seconds} s)`);
+  console.log(`e2e setup: ${what} done (${seconds} s)`);
 }
 
 function installed() {

@@ -37,7 +37,7 @@ function mutate(text: string, r: () => number): string {
   }
 }
 
-function mustAnalyse(text: string, what: string): void {
+function mustAnalyze(text: string, what: string): void {
   let result;
   try {
     result = analyze(text, { certificateFiles: noFiles, now: new Date('2026-01-01T00:00:00Z'), parse: { rethrowInternalErrors: true } });
@@ -58,7 +58,7 @@ test(`${INPUTS} random and mutated inputs never throw (bound ${RUN_BOUND_MS} ms)
     let text = corpus[i % corpus.length]!;
     const rounds = 1 + Math.floor(r() * 4);
     for (let k = 0; k < rounds; k++) text = mutate(text, r);
-    mustAnalyse(text, `input #${i}`);
+    mustAnalyze(text, `input #${i}`);
   }
   const elapsed = performance.now() - started;
   assert.ok(elapsed < RUN_BOUND_MS, `took ${elapsed.toFixed(0)} ms`);
@@ -79,7 +79,7 @@ test('pathological inputs return diagnostics without an exception', () => {
     'CRLF everywhere': 'server S {\r\n  port 1500\r\n}\r\nclient C { trusts S }\r\nC -> S\r\n',
     '20,000 errors in one block': `server S { ${'port = '.repeat(20_000)} }`,
   };
-  for (const [what, text] of Object.entries(cases)) mustAnalyse(text, what);
+  for (const [what, text] of Object.entries(cases)) mustAnalyze(text, what);
   assert.ok(performance.now() - started < RUN_BOUND_MS);
 });
 

@@ -5,14 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { explicit, integer, nul, octets, oid, seq, toDer } from '../../server/src/pki/asn1/der.ts';
+import { explicit, integer, nul, octets, oid, seq, toDer } from '../../server/src/codec/asn1/der.ts';
 import { kdbMac } from '../../server/src/pki/keydb/kdb/layout.ts';
 import { writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { writeKdb } from '../../server/src/pki/keydb/kdb/write.ts';
 import { DIGEST_OID, P12_OID } from '../../server/src/pki/keydb/pkcs12/pfx.ts';
 import { HEADER_FIXED } from '../../server/src/pki/keydb/kdb/layout.ts';
 import { buildChain, fixtureKey } from '../pki/support.ts';
-import { buildCertificate } from '../../server/src/pki/x509/build.ts';
+import { buildCertificate } from '../../server/src/codec/x509/build.ts';
 
 export const PASSWORD = 'hostile-pw';
 /** 1.5 GiB: the sparse file of the report. */

@@ -143,15 +143,15 @@ describe('item 8: huge documents', () => {
 
   test('the limit is a setting: a small limit refuses a small document, a large one analyses it', async () => {
     const uri = pathToFileURL(join(dir, 'small.sptls')).href;
-    for (const [maxDocumentSize, analysed] of [[100, false], [1_000_000, true]] as const) {
+    for (const [maxDocumentSize, analyzed] of [[100, false], [1_000_000, true]] as const) {
       const { server, messages } = await start({ maxDocumentSize }, null);
       try {
         const published = server.diagnostics(uri);
         await open(server, uri, SMALL_TOPOLOGY);
         await published;
         const hover = await server.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 8 } });
-        assert.equal(hover !== null, analysed, `maxDocumentSize ${maxDocumentSize}`);
-        assert.equal(messages.length, analysed ? 0 : 1);
+        assert.equal(hover !== null, analyzed, `maxDocumentSize ${maxDocumentSize}`);
+        assert.equal(messages.length, analyzed ? 0 : 1);
       } finally {
         await server.stop();
       }

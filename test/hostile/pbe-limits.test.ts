@@ -9,7 +9,7 @@ import { MAX_PBE_ITERATIONS, MAX_PBE_WORK_PER_FILE } from '../../server/src/pki/
 import { readKdb } from '../../server/src/pki/keydb/kdb/read.ts';
 import { writeKdb } from '../../server/src/pki/keydb/kdb/write.ts';
 import { readPkcs12 } from '../../server/src/pki/keydb/pkcs12/read.ts';
-import { pemEncode } from '../../server/src/pki/x509/pem.ts';
+import { pemEncode } from '../../server/src/codec/x509/pem.ts';
 import { ensureCommand } from '../support/system.ts';
 import { buildChain, fixtureKey, run, scratchDir } from '../pki/support.ts';
 

@@ -10,8 +10,8 @@ import type { CollectedFile } from '../../server/src/import/recognise.ts';
 import { writeKdb } from '../../server/src/pki/keydb/kdb/write.ts';
 import { writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { writeJavaTruststore } from '../../server/src/pki/keydb/pkcs12/java-truststore.ts';
-import { buildCertificate } from '../../server/src/pki/x509/build.ts';
-import { generateKey } from '../../server/src/pki/x509/keys.ts';
+import { buildCertificate } from '../../server/src/codec/x509/build.ts';
+import { generateKey } from '../../server/src/codec/x509/keys.ts';
 import { readBack } from './topology-text.ts';
 
 type Files = Record<string, string | Uint8Array>;

@@ -10,9 +10,9 @@ import { after } from 'node:test';
 import { writeKdb, type KdbWriteEntry } from '../../server/src/pki/keydb/kdb/write.ts';
 import { writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { libertyXorEncode, writeJavaTruststore } from '../../server/src/pki/keydb/pkcs12/java-truststore.ts';
-import { buildCertificate } from '../../server/src/pki/x509/build.ts';
-import { generateKey, type KeyPair } from '../../server/src/pki/x509/keys.ts';
-import { certificatePem } from '../../server/src/pki/x509/pem.ts';
+import { buildCertificate } from '../../server/src/codec/x509/build.ts';
+import { generateKey, type KeyPair } from '../../server/src/codec/x509/keys.ts';
+import { certificatePem } from '../../server/src/codec/x509/pem.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'sptls.cjs');

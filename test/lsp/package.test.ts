@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ensureCommand } from '../support/system.ts';
 import { initialize, ROOT, startServerProcess } from './server-process.ts';
 
-const COPY = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'images', 'scripts', 'grammar', 'server', 'client', 'bin'];
+const COPY = ['package.json', 'README.md', 'LICENSE', '.vscodeignore', 'language-configuration.json', 'syntaxes', 'images', 'scripts', 'grammar', 'protocol', 'server', 'client', 'bin'];
 let work: string;
 let vsix: string;
 let entries: string[];
@@ -43,7 +43,7 @@ test('the VSIX holds the bundles, manifest, grammar, images, README and LICENSE'
 });
 
 test('no sources, tests, source maps or node_modules in the VSIX', () => {
-  const bad = entries.filter((e) => /\.ts$|\.map$|(^|\/)node_modules\/|^extension\/(test|server|client|grammar|scripts)\//.test(e));
+  const bad = entries.filter((e) => /\.ts$|\.map$|(^|\/)node_modules\/|^extension\/(test|server|client|grammar|protocol|scripts)\//.test(e));
   assert.deepEqual(bad, []);
 });
 

@@ -1,17 +1,19 @@
 // Editors nobody here wrote: Neovim's built-in LSP client and Emacs Eglot open
 // examples/broken.sptls against `sptls lsp --stdio`. What they receive must be what the
 // engine says: the same diagnostics (line and rule), the connection hover, the
-// completion list and the quick fix for the Db2 connection.
+// completion list and the quick fix for the Db2 connection. Then each runs the server's
+// commands as its user would: "Issue certificates" from the code-action menu (the files
+// `sptls issue` writes) and the "Test handshake" lens against an openssl s_server.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { analyze, type Analysis } from '../../server/src/analysis/engine.ts';
 import { completion } from '../../server/src/lsp/features/completion.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
-import { ensureCommand } from '../support/system.ts';
+import { ensureCommand, freePort } from '../support/system.ts';
 import { ensureBuilt, ROOT } from './server-process.ts';
 
 const FILE = join(ROOT, 'examples', existsSync(join(ROOT, 'examples', 'broken.sptls')) ? 'broken.sptls' : '../../shared/conformance/02-untrusted.sptls');
@@ -34,7 +36,7 @@ let expectedCompletion: string[];
 
 before(() => {
   ensureBuilt();
-  analysis = analyze(readFileSync(FILE, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(FILE)) });
+  analysis = analyze(readFileSync(FILE, 'utf8'), { certificateFiles: new DiskCertificateFiles(dirname(FILE)), now: new Date() });
   expectedDiagnostics = analysis.diagnostics.map((d) => `${analysis.lines.position(d.start).line} ${d.code}`).sort();
   const untrusted = analysis.diagnostics.find((d) => d.code === 'untrusted-responder')!;
   const link = analysis.model.links.find((l) => l.connection.from.start === untrusted.start)!;
@@ -85,7 +87,7 @@ test('Neovim (built-in LSP client, headless)', () => {
   checkReport(report, report.diagnostics.map((d) => `${d.line} ${d.code}`));
 });
 
-test('Emacs Eglot (batch)', () => {
+function ensureEglot(): void {
   ensureCommand('emacs', 'emacs-nox');
   const hasEglot = () => spawnSync('emacs', ['--batch', '-q', '--eval', "(require 'eglot)"], { env, stdio: 'ignore' }).status === 0;
   if (!hasEglot()) {
@@ -93,6 +95,10 @@ test('Emacs Eglot (batch)', () => {
     const r = spawnSync('flock', ['/tmp/sptls-apt.lock', 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'elpa-eglot'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     assert.ok(r.status === 0 && hasEglot(), `could not install elpa-eglot: ${r.stderr}`);
   }
+}
+
+test('Emacs Eglot (batch)', () => {
+  ensureEglot();
   const dir = mkdtempSync(join(tmpdir(), 'sptls-eglot-'));
   const report = runEditor(['emacs', '--batch', '-q', '-l', join(import.meta.dirname, 'clients', 'eglot-lsp.el')], join(dir, 'report.json'));
   // Eglot shows each diagnostic as "sptls [rule-id]: message".
@@ -102,4 +108,81 @@ test('Emacs Eglot (batch)', () => {
     return `${d.line} ${m[1]}`;
   });
   checkReport(report, codes);
+});
+
+interface CommandReport {
+  error?: string;
+  command: string;
+  result: { ok: boolean; summary: string; text: string; written: string[] };
+}
+
+function filesUnder(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [relative(root, join(d, n))]));
+  return walk(root).sort();
+}
+
+/** Starts `openssl s_server` with the issued certificate of SP1 and resolves once it accepts. */
+function opensslServer(pki: string, port: number): Promise<ChildProcess> {
+  ensureCommand('openssl', 'openssl');
+  const c = join(pki, 'components', 'SP1');
+  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(c, 'cert.pem'), '-key', join(c, 'key.pem'), '-cert_chain', join(c, 'chain.pem'), '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let said = '';
+    const onData = (chunk: Buffer) => { said += chunk.toString(); if (said.includes('ACCEPT')) resolve(server); };
+    server.stdout!.on('data', onData);
+    server.stderr!.on('data', onData);
+    server.on('exit', (code) => reject(new Error(`openssl s_server exited with ${code} before accepting: ${said}`)));
+  });
+}
+
+/** One editor issues the PKI of a loopback topology from its code-action menu, then tests N1 -> SP1 from the lens. */
+async function runCommandsIn(args: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sptls-editor-commands-'));
+  try {
+    const port = await freePort();
+    const topology = join(dir, 'topology.sptls');
+    writeFileSync(topology, `ca Root { subject "CN=Editor Command Root" }\nserver SP1 {\n  address "127.0.0.1"\n  port ${port}\n  certificate signed-by Root\n  trusts Root\n}\nclient N1 { trusts Root }\nN1 -> SP1\n`);
+    const run = (step: string): CommandReport => {
+      const report = join(dir, `${step}.json`);
+      const r = spawnSync(args[0]!, args.slice(1), { env: { ...env, SPTLS_FILE: topology, SPTLS_STEP: step, SPTLS_REPORT: report }, cwd: dir, encoding: 'utf8', timeout: 90_000 });
+      assert.ok(existsSync(report), `no report from ${args[0]} (exit ${r.status}): ${r.stdout}\n${r.stderr}`);
+      const parsed = JSON.parse(readFileSync(report, 'utf8')) as CommandReport;
+      assert.equal(parsed.error, undefined, `${args[0]} failed: ${parsed.error}`);
+      return parsed;
+    };
+
+    const issued = run('issue');
+    assert.equal(issued.command, 'sptls.issueCertificates');
+    assert.equal(issued.result.ok, true, issued.result.text);
+    const reference = join(dir, 'reference');
+    execFileSync(process.execPath, [join(ROOT, 'bin', 'sptls.cjs'), 'issue', topology, '--out', reference], { stdio: 'pipe' });
+    const expected = filesUnder(reference);
+    assert.ok(expected.includes('components/SP1/cert.pem'), expected.join(' '));
+    assert.deepEqual(filesUnder(join(dir, 'pki')), expected, 'the editor\'s command wrote what sptls issue writes');
+
+    const server = await opensslServer(join(dir, 'pki'), port);
+    let tested: CommandReport;
+    try {
+      tested = run('handshake');
+    } finally {
+      server.kill();
+    }
+    assert.equal(tested.command, 'sptls.testHandshake');
+    assert.match(tested.result.text.split('\n')[0]!, /^TRUSTED {2}127\.0\.0\.1:\d+/, tested.result.text.slice(0, 800));
+    assert.match(tested.result.text, /N1 -> SP1 {2}\(topology\.sptls, line 9\), tested as N1/);
+    assert.equal(tested.result.ok, true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('Neovim runs the server\'s commands: issue from the code-action menu, the handshake lens', async () => {
+  ensureCommand('nvim', 'neovim');
+  await runCommandsIn(['nvim', '--headless', '--clean', '-n', '-c', `luafile ${join(import.meta.dirname, 'clients', 'nvim-lsp.lua')}`]);
+});
+
+test('Emacs Eglot runs the server\'s commands: issue from the code-action menu, the handshake lens', async () => {
+  ensureEglot();
+  await runCommandsIn(['emacs', '--batch', '-q', '-l', join(import.meta.dirname, 'clients', 'eglot-lsp.el')]);
 });

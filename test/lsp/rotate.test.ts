@@ -11,8 +11,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeLens } from 'vscode-languageserver';
 import { analyze } from '../../server/src/analysis/engine.ts';
-import { expiryLenses, PLAN_ROTATION_COMMAND } from '../../server/src/lsp/features/expiry-lens.ts';
-import type { PlanRotationResult } from '../../server/src/lsp/rotate-command.ts';
+import { COMMANDS, type CommandResult } from '../../protocol/index.ts';
+import { expiryLenses } from '../../server/src/lsp/features/expiry-lens.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
 import { ensureBuilt, initialize, ROOT, startServerProcess } from './server-process.ts';
 
@@ -32,8 +32,8 @@ describe('expiry lenses', () => {
     const lenses = expiryLenses(a, 'file:///t.sptls', new Map([['S', new Date(now.getTime() + 10.5 * 86_400_000)]]), now);
     const titles = lenses.map((l) => `${l.range.start.line}:${l.command?.title}`);
     assert.deepEqual(titles, ['0:expired 3 days ago', '0:Plan rotation', '1:expires in 10 days', '1:Plan rotation', '2:Plan rotation']);
-    assert.deepEqual(lenses[2]!.command!.arguments, [{ uri: 'file:///t.sptls', kind: 'certificate', name: 'S' }]);
-    assert.ok(lenses.every((l) => l.command?.command === PLAN_ROTATION_COMMAND));
+    assert.deepEqual(lenses[2]!.command!.arguments, ['file:///t.sptls', { kind: 'certificate', name: 'S' }]);
+    assert.ok(lenses.every((l) => l.command?.command === COMMANDS.planRotation));
   });
 });
 
@@ -47,7 +47,7 @@ describe('Plan rotation through the language server', () => {
     const server = startServerProcess();
     try {
       const init = await initialize(server);
-      assert.deepEqual((init.capabilities['executeCommandProvider'] as { commands: string[] }).commands, ['sptls.server.planRotation', 'sptls.server.scanEnvironment']);
+      assert.ok((init.capabilities['executeCommandProvider'] as { commands: string[] }).commands.includes(COMMANDS.planRotation));
       const opened = server.diagnostics(uri);
       await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'sptls', version: 1, text: readFileSync(topo, 'utf8') } });
       await opened;
@@ -55,23 +55,23 @@ describe('Plan rotation through the language server', () => {
       const rootLens = lenses.find((l) => l.range.start.line === 4 && /^expires in/.test(l.command?.title ?? ''));
       const days = Math.trunc((Date.parse(manifest.entries.CorpRoot.notAfter) - Date.now()) / 86_400_000);
       assert.ok(rootLens?.command?.title === `expires in ${days} days` || rootLens?.command?.title === `expires in ${days - 1} days`, rootLens?.command?.title);
-      assert.deepEqual(rootLens!.command!.arguments, [{ uri, kind: 'ca', name: 'CorpRoot' }]);
+      assert.deepEqual(rootLens!.command!.arguments, [uri, { kind: 'ca', name: 'CorpRoot' }]);
 
-      const result = await server.conn.sendRequest('workspace/executeCommand', { command: 'sptls.server.planRotation', arguments: rootLens!.command!.arguments }) as PlanRotationResult;
-      assert.equal(result.ok, true, result.message);
-      assert.equal(result.proven, true);
-      assert.deepEqual(result.phases!.map((p) => p.id), ['phase-1-trust-new', 'phase-2-reissue', 'phase-3-drop-old']);
-      for (const phase of result.phases!) {
-        const path = join(dir, 'rotate-CorpRoot', `${phase.id}.sptls`);
-        assert.equal(phase.uri, pathToFileURL(path).href);
-        assert.ok(existsSync(join(dir, 'rotate-CorpRoot', phase.id, 'STEPS.txt')));
-        const published = server.diagnostics(phase.uri);
-        await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: phase.uri, languageId: 'sptls', version: 1, text: readFileSync(path, 'utf8') } });
+      const result = await server.conn.sendRequest('workspace/executeCommand', { command: COMMANDS.planRotation, arguments: rootLens!.command!.arguments }) as CommandResult;
+      assert.equal(result.ok, true, result.text);
+      assert.match(result.text, /\(proven\)/);
+      const ids = ['phase-1-trust-new', 'phase-2-reissue', 'phase-3-drop-old'];
+      assert.deepEqual(result.written, ids.map((id) => pathToFileURL(join(dir, 'rotate-CorpRoot', `${id}.sptls`)).href), 'the phase files, in order');
+      for (const [i, id] of ids.entries()) {
+        const path = join(dir, 'rotate-CorpRoot', `${id}.sptls`);
+        assert.ok(existsSync(join(dir, 'rotate-CorpRoot', id, 'STEPS.txt')));
+        const published = server.diagnostics(result.written[i]!);
+        await server.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: result.written[i]!, languageId: 'sptls', version: 1, text: readFileSync(path, 'utf8') } });
         const d = await published;
-        assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), [], phase.id);
+        assert.deepEqual(d.diagnostics.filter((x) => x.severity === 1), [], id);
       }
-      const bad = await server.conn.sendRequest('workspace/executeCommand', { command: 'sptls.server.planRotation', arguments: [{ uri, name: 'FILESRV01' }] }) as PlanRotationResult;
-      assert.deepEqual([bad.ok, bad.message], [false, 'FILESRV01 has no certificate to renew']);
+      const bad = await server.conn.sendRequest('workspace/executeCommand', { command: COMMANDS.planRotation, arguments: [uri, { name: 'FILESRV01' }] }) as CommandResult;
+      assert.deepEqual([bad.ok, bad.summary], [false, 'no rotation planned: FILESRV01 has no certificate to renew']);
     } finally {
       await server.stop();
     }

@@ -23,7 +23,7 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): void {
   let built = 0;
   try { built = statSync(SERVER).mtimeMs; } catch { /* not built yet */ }
-  const sources = Math.max(...['grammar/src', 'server/src', 'client/src'].map((d) => newestSource(join(ROOT, d))));
+  const sources = Math.max(...['grammar/src', 'protocol', 'server/src', 'client/src'].map((d) => newestSource(join(ROOT, d))));
   if (built > sources) return;
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stderr}`);

@@ -8,7 +8,7 @@ import type { CliIO } from '../../server/src/cli/io.ts';
 import { writeStashV1 } from '../../server/src/pki/keydb/kdb/stash.ts';
 import { writeKdb } from '../../server/src/pki/keydb/kdb/write.ts';
 import { writeGskitPkcs12 } from '../../server/src/pki/keydb/pkcs12/gskit.ts';
-import { certificatePem } from '../../server/src/pki/x509/pem.ts';
+import { certificatePem } from '../../server/src/codec/x509/pem.ts';
 import { buildChain, fixtureKey, FIXTURE_KDB_DIR, scratchDir } from './support.ts';
 
 const dir = scratchDir();

@@ -6,8 +6,8 @@ import { join, relative } from 'node:path';
 import { main } from '../../server/src/cli/cli.ts';
 import type { CliIO } from '../../server/src/cli/io.ts';
 import type { CertificateIssuer } from '../../server/src/pki/issue/issuer.ts';
-import { buildCertificate } from '../../server/src/pki/x509/build.ts';
-import type { KeyPair, KeySpec } from '../../server/src/pki/x509/keys.ts';
+import { buildCertificate } from '../../server/src/codec/x509/build.ts';
+import type { KeyPair, KeySpec } from '../../server/src/codec/x509/keys.ts';
 
 const KEY_DIR = join(import.meta.dirname, '..', 'fixtures', 'keys');
 export const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'production.sptls');

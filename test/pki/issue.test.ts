@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { nodeFileSink, type FileSink } from '../../server/src/pki/fs/file-sink.ts';
 import { runIssue } from '../../server/src/pki/issue/run.ts';
-import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
+import { readCertificateFile } from '../../server/src/codec/x509/read.ts';
 import { ensureCommand } from '../support/system.ts';
 import { cli, EXAMPLE, fakeIssuer, snapshot, topologyIn } from './issue-support.ts';
 import { run, scratchDir } from './support.ts';

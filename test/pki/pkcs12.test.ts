@@ -6,8 +6,8 @@ import { writeGskitPkcs12 } from '../../server/src/pki/keydb/pkcs12/gskit.ts';
 import { libertyXorDecode, libertyXorEncode, TruststoreError, writeJavaTruststore } from '../../server/src/pki/keydb/pkcs12/java-truststore.ts';
 import { readPkcs12 } from '../../server/src/pki/keydb/pkcs12/read.ts';
 import { randomPassword } from '../../server/src/pki/keydb/passwords.ts';
-import { certificatePem } from '../../server/src/pki/x509/pem.ts';
-import { privateKeyPem } from '../../server/src/pki/x509/private-key-file.ts';
+import { certificatePem } from '../../server/src/codec/x509/pem.ts';
+import { privateKeyPem } from '../../server/src/codec/x509/private-key-file.ts';
 import { ensureCommand } from '../support/system.ts';
 import { buildChain, fixtureKey, run, scratchDir } from './support.ts';
 

@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { buildCertificate, type SubjectAltName } from '../../server/src/pki/x509/build.ts';
-import type { KeyPair } from '../../server/src/pki/x509/keys.ts';
+import { buildCertificate, type SubjectAltName } from '../../server/src/codec/x509/build.ts';
+import type { KeyPair } from '../../server/src/codec/x509/keys.ts';
 
 export const FIXTURE_KDB_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'kdb');
 

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../../server/src/analysis/engine.ts';
 import { DiskCertificateFiles } from '../../server/src/workspace/disk-certificates.ts';
-import { readCertificateFile } from '../../server/src/pki/x509/read.ts';
-import { signatureVerifies } from '../../server/src/pki/x509/signature.ts';
+import { readCertificateFile } from '../../server/src/codec/x509/read.ts';
+import { signatureVerifies } from '../../server/src/codec/x509/signature.ts';
 import { ensureCommand } from '../support/system.ts';
 
 const cases = join(import.meta.dirname, 'cases');

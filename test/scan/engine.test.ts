@@ -73,7 +73,7 @@ C -> NEW
 N -> L
 N -> M
 C -> A plain
-`, { certificateFiles: { read: () => ({ ok: false, error: 'none' }) } as never });
+`, { certificateFiles: { read: () => ({ ok: false, error: 'none' }) } as never, now: new Date() });
     const plan = planScan(a);
     assert.deepEqual(plan.endpoints.map((e) => [e.host, e.port, e.responder.name, e.links.length, e.starttls ?? '']), [
       ['127.0.0.1', 1600, 'A', 2, ''],

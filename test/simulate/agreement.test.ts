@@ -20,7 +20,7 @@ import type { HandshakeReport } from '../../server/src/handshake/report.ts';
 import { executePlan } from '../../server/src/pki/issue/execute.ts';
 import { emptyManifest } from '../../server/src/pki/issue/layout.ts';
 import { planIssue } from '../../server/src/pki/issue/plan.ts';
-import { analyzeTopology } from '../../server/src/pki/issue/run.ts';
+import { analyzeTopology } from '../../server/src/workspace/topology.ts';
 import { issueSpecs } from '../../server/src/pki/issue/spec.ts';
 import { pkiFromDir, rehearsalIssuer, trustPems, type Identity } from '../../server/src/simulate/pki.ts';
 import { trustEntries } from '../../server/src/simulate/plan.ts';

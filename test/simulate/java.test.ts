@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/cli.ts';
 import { nodeHandshakeProber } from '../../server/src/handshake/index.ts';
-import { analyzeTopology } from '../../server/src/pki/issue/run.ts';
+import { analyzeTopology } from '../../server/src/workspace/topology.ts';
 import { simulate, temporaryPki, type ResultRow } from '../../server/src/simulate/index.ts';
 import { jsseClient, parseJavaOutput, type JavaClient } from '../../server/src/simulate/java/jsse-client.ts';
 import { observeJava } from '../../server/src/simulate/run.ts';

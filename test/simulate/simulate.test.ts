@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeSimulateCommand } from '../../server/src/cli/commands/simulate.ts';
 import { createFakeProber, fakeReport, nodeHandshakeProber, type HandshakeProber } from '../../server/src/handshake/index.ts';
-import { analyzeTopology, runIssue } from '../../server/src/pki/issue/run.ts';
+import { runIssue } from '../../server/src/pki/issue/run.ts';
+import { analyzeTopology } from '../../server/src/workspace/topology.ts';
 import { ensureCommand } from '../support/system.ts';
 import { countRows, pkiFromDir, rehearsalIssuer, simulate, temporaryPki, type ResultRow } from '../../server/src/simulate/index.ts';
 

@@ -28,11 +28,16 @@ export function ensureCommand(cmd: string, pkg: string): void {
 function aptInstall(pkg: string): { status: number | null; output: string } {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const lock = '/tmp/sptls-apt.lock';
+  // The first run on a fresh machine installs editors, JDKs and peers: say so as it happens
+  // (the test runner passes a test file's stderr through at once), not minutes of silence.
+  const started = Date.now();
+  process.stderr.write(`sptls tests: installing ${pkg} (apt-get, once per machine)...\n`);
   if (!aptUpdated) {
     spawnSync('flock', [lock, 'apt-get', 'update', '-qq'], { env, stdio: 'pipe', timeout: 300_000 });
     aptUpdated = true;
   }
   const r = spawnSync('flock', [lock, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], { env, encoding: 'utf8', timeout: 600_000 });
+  process.stderr.write(`sptls tests: ${pkg} ${r.status === 0 ? 'installed' : 'failed'} after ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return { status: r.status, output: (r.stderr || r.stdout || '').slice(-2000) };
 }
 

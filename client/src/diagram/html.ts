@@ -1,7 +1,6 @@
 // The diagram webview's page: a strict Content-Security-Policy (nothing loads but
 // the nonce'd style and script), VS Code theme colours through the diagram's CSS
-// variables, a chain-layer toggle, and an empty stage the SVG is posted into.
-import { DIAGRAM_CSS } from '../../../server/src/diagram/svg.ts';
+// variables (the stylesheet comes from the server with the diagram), a chain-layer toggle, and an empty stage the SVG is posted into.
 import { revealMessageFor } from './protocol.ts';
 import { webviewMain } from './webview-script.ts';
 
@@ -18,6 +17,8 @@ export interface DiagramPageOptions {
   cspSource: string;
   /** A fresh random value per page. */
   nonce: string;
+  /** The stylesheet of the SVG's classes, as the server sends it with the diagram. */
+  diagramCss: string;
 }
 
 export function contentSecurityPolicy(o: DiagramPageOptions): string {
@@ -33,7 +34,7 @@ export function diagramPage(o: DiagramPageOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(o)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Topology diagram</title>
-<style nonce="${o.nonce}">${PAGE_CSS}${DIAGRAM_CSS}</style>
+<style nonce="${o.nonce}">${PAGE_CSS}${o.diagramCss.replace(/<\//g, '<\\/')}</style>
 </head>
 <body>
 <header><label><input type="checkbox" id="chains" checked> Certificate chains</label><span>Click a component or arrow to show it in the editor.</span><span id="status" role="status"></span></header>

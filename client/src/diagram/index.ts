@@ -1,16 +1,18 @@
-// The "Show topology diagram" command: a webview beside the editor that redraws the
-// active .sptls document as it changes (debounced) and reveals the declaration or
-// connection a click lands on. See docs/diagram.md.
+// The "Show topology diagram" command: a webview beside the editor that shows the SVG
+// the server draws (`sptls/diagram`) for the active .sptls document, redrawn as it
+// changes (debounced), and reveals the declaration or connection a click lands on.
+// See docs/diagram.md.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DIAGRAM_REQUEST, type DiagramParams, type DiagramResult } from '../../../protocol/index.ts';
 import { diagramPage } from './html.ts';
 import { parseWebviewMessage, reveal, type HostMessage } from './protocol.ts';
-import { diagramSvg } from './render.ts';
 
 export const SHOW_DIAGRAM_COMMAND = 'sptls.showDiagram';
 const DEBOUNCE_MS = 250;
 
-export function registerDiagram(context: vscode.ExtensionContext): void {
+export function registerDiagram(context: vscode.ExtensionContext, client: () => LanguageClient | undefined): void {
   let panel: DiagramPanel | null = null;
   context.subscriptions.push(vscode.commands.registerCommand(SHOW_DIAGRAM_COMMAND, () => {
     const editor = vscode.window.activeTextEditor;
@@ -20,7 +22,7 @@ export function registerDiagram(context: vscode.ExtensionContext): void {
     }
     if (panel) panel.follow(editor.document);
     else {
-      panel = new DiagramPanel(editor.document, editor.viewColumn ?? vscode.ViewColumn.One);
+      panel = new DiagramPanel(editor.document, editor.viewColumn ?? vscode.ViewColumn.One, client);
       panel.onDispose(() => { panel = null; });
     }
   }));
@@ -37,20 +39,36 @@ class DiagramPanel {
   private generation = 0;
   private closed = false;
 
-  constructor(document: vscode.TextDocument, editorColumn: vscode.ViewColumn) {
+  private readonly client: () => LanguageClient | undefined;
+
+  constructor(document: vscode.TextDocument, editorColumn: vscode.ViewColumn, client: () => LanguageClient | undefined) {
+    this.client = client;
     this.document = document;
     this.editorColumn = editorColumn;
     this.panel = vscode.window.createWebviewPanel('sptls.diagram', title(document), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: [],
     });
-    this.panel.webview.html = diagramPage({ cspSource: this.panel.webview.cspSource, nonce: randomBytes(18).toString('base64url') });
+    void this.load();
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((raw: unknown) => this.received(raw)),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === this.document) this.schedule(); }),
       vscode.window.onDidChangeActiveTextEditor((e) => { if (e && e.document.languageId === 'sptls') this.follow(e.document); }),
       this.panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** The page carries the diagram's stylesheet, which the server sends with each drawing: the page is made after the first. */
+  private async load(): Promise<void> {
+    const css = await this.draw().then((d) => d.css, () => '');
+    if (!this.closed) this.panel.webview.html = diagramPage({ cspSource: this.panel.webview.cspSource, nonce: randomBytes(18).toString('base64url'), diagramCss: css });
+  }
+
+  private async draw(): Promise<DiagramResult> {
+    const params: DiagramParams = { textDocument: { uri: this.document.uri.toString() } };
+    const drawn = await this.client()?.sendRequest<DiagramResult | null>(DIAGRAM_REQUEST, params);
+    if (!drawn) throw new Error('the language server has not opened this document');
+    return drawn;
   }
 
   onDispose(listener: () => void): void {
@@ -71,10 +89,9 @@ class DiagramPanel {
 
   private async render(): Promise<void> {
     const generation = ++this.generation;
-    const doc = this.document;
     let message: HostMessage;
     try {
-      message = { type: 'render', svg: await diagramSvg(doc.getText(), doc.uri.scheme === 'file' ? doc.uri.fsPath : null) };
+      message = { type: 'render', svg: (await this.draw()).svg };
     } catch (e) {
       message = { type: 'error', message: `The diagram could not be drawn: ${e instanceof Error ? e.message : String(e)}` };
     }

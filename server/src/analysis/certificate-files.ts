@@ -1,7 +1,7 @@
 // The one door through which analysis reads certificate files (spec §4.2
 // `certificate file` and `ca … file`). The engine gets an implementation; tests
 // may give an in-memory one. Reading never throws: a bad file is a result.
-import { readCertificateFile, type CertificateFacts } from '../pki/x509/read.ts';
+import { readCertificateFile, type CertificateFacts } from '../codec/x509/read.ts';
 
 export interface CertificateInfo {
   /** RFC 4514 text, most specific first ("CN=Root CA,O=Example,C=US"); compare with dnKey. */

@@ -8,7 +8,7 @@
 import type { CertificateFiles, CertificateFileResult, CertificateInfo } from './certificate-files.ts';
 import { dnKey } from './dn.ts';
 import type { Entity, Model } from './model.ts';
-import { signatureVerifies } from '../pki/x509/signature.ts';
+import { signatureVerifies } from '../codec/x509/signature.ts';
 
 export interface Chain {
   /** CAs above the component's certificate, nearest first. */

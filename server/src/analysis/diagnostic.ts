@@ -59,12 +59,6 @@ export const RULES = {
 export type RuleId = keyof typeof RULES;
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
-
-export function isRuleId(s: string): s is RuleId {
-  return Object.hasOwn(RULES, s);
-}
-
 /** What a quick fix needs, by rule. Only rules with a mechanical fix carry data. */
 export interface FixData {
   /**

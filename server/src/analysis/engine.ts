@@ -10,11 +10,12 @@ import { LineIndex } from './positions.ts';
 import type { Rule } from './rules/context.ts';
 import { RULE_CHECKS, RULE_READS } from './rules/index.ts';
 import { applySuppressions, findSuppressions } from './suppression.ts';
+import { POLICY } from './policy.ts';
 
 export interface AnalysisOptions {
   certificateFiles: CertificateFiles;
-  /** The instant validity rules use; defaults to now. */
-  now?: Date;
+  /** The instant validity rules use. Required: analysis reads no clock; the caller (CLI, server) supplies it at the edge. */
+  now: Date;
   expiryWarningDays?: number;
   /** Passed to the parser (the fuzz tests make its crashes throw). */
   parse?: ParseOptions;
@@ -52,7 +53,7 @@ export function analyzeParsed(text: string, parsed: ParseResult, options: Analys
   const report: Report = (code, span, message, data) => {
     out.push({ code, severity: RULES[code], message, start: span.start, end: span.end, ...(data ? { data } : {}) });
   };
-  const ctx = { model, chains, report, now: options.now ?? new Date(), expiryWarningDays: options.expiryWarningDays ?? 30 };
+  const ctx = { model, chains, report, now: options.now, expiryWarningDays: options.expiryWarningDays ?? POLICY.expiryWarningDays };
   for (const check of RULE_CHECKS) {
     if (!memo || !RULE_READS.has(check)) { check(ctx); continue; }
     let kept = memo.get(check);

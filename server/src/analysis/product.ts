@@ -1,6 +1,7 @@
 // Facts about IBM Spectrum Protect that the rules, hover and key-database tools share
 // (spec §4; sources in shared/reference/ibm-sp-ssl-facts.md). Data only, no logic.
 import type { Kind } from '../../../grammar/src/index.ts';
+import { POLICY } from './policy.ts';
 
 export type TlsLibrary = 'gskit' | 'java' | 'none';
 
@@ -184,8 +185,8 @@ export const SERVER_LEGACY_TLS_OPTIONS: readonly string[] = ['SSLTLS12', 'SSLDIS
 /** The client option SSLACCEPTCERTFROMSERV exists from this client level. */
 export const SSLACCEPTCERTFROMSERV_SINCE = '8.1.2';
 
-/** The TCPPORT a client assumes when the server declares none (the port most installations use). */
-export const DEFAULT_SERVER_TCPPORT = '1500';
+/** The TCPPORT a client assumes when the server declares none (the policy table's default server port). */
+export const DEFAULT_SERVER_TCPPORT = String(POLICY.defaultPorts.server);
 
 /**
  * Server level from which `CREATE CERTIFICATE` and `SET DEFAULTTLSCERT` renew the server's

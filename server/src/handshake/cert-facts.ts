@@ -1,7 +1,7 @@
 // Plain facts about one X.509 certificate, for reports and checks. Shared by the
 // handshake tester and anything else that shows certificates (PKI, LSP hovers).
 import { X509Certificate } from 'node:crypto';
-import { signatureAlgorithmOf, type SignatureAlgorithm } from '../pki/x509/read.ts';
+import { signatureAlgorithmOf, type SignatureAlgorithm } from '../codec/x509/read.ts';
 
 export interface CertFacts {
   subject: string;

@@ -2,12 +2,12 @@
 // (the connection's `port`, else — for TLS to a level that takes TLS only there — the
 // responder's `ssl-port`, else its `port`, else the product default). Shared by
 // `sptls handshake --from` (to recognise HOST:PORT) and the editor's "Test handshake" lens.
-import type { Kind } from '../../../grammar/src/index.ts';
 import type { Entity, Link } from '../analysis/model.ts';
+import { POLICY } from '../analysis/policy.ts';
 import { acceptsTlsOnTcpPort } from '../analysis/versions.ts';
 
-/** Product defaults: TCPPORT 1500 for servers and storage agents, LDAPS 636. */
-export const DEFAULT_PORTS: Partial<Record<Kind, number>> = { server: 1500, 'storage-agent': 1500, ldap: 636 };
+/** Product defaults (the policy table): TCPPORT 1500 for servers and storage agents, LDAPS 636. */
+const DEFAULT_PORTS = POLICY.defaultPorts;
 
 const LISTENING_PROPERTIES = ['port', 'ssl-port', 'admin-port', 'ssl-admin-port'] as const;
 

@@ -138,7 +138,7 @@ function versionResult(version: TlsVersion, a: TlsAttempt): VersionResult {
 }
 
 /** The one-sentence summary of a report, from its session, failure and checks. */
-export function summarise(report: HandshakeReport): string {
+export function summarize(report: HandshakeReport): string {
   const where = `${report.target.host}:${report.target.port}`;
   if (report.failure && report.chain.length === 0) return `${where}: ${report.failure.message}`;
   const failed = report.checks.filter((c) => c.status === 'fail');
@@ -173,7 +173,7 @@ async function probe(target: ProbeTarget, options: ProbeOptions = {}): Promise<H
   };
   const finish = (): HandshakeReport => {
     report.timings.totalMs = elapsedMs(start);
-    report.summary = summarise(report);
+    report.summary = summarize(report);
     return report;
   };
 

@@ -2,7 +2,7 @@
 // do not say stays a note (written as a comment), never a guess.
 import { SERVER_LEGACY_TLS_OPTIONS, SERVER_LEGACY_TLS_OPTIONS_REMOVED_IN, SSL_ON_TCPPORT_SINCE } from '../analysis/product.ts';
 import { compareVersions } from '../analysis/versions.ts';
-import type { CertificateFacts } from '../pki/x509/read.ts';
+import type { CertificateFacts } from '../codec/x509/read.ts';
 import { AddressBook } from './addresses.ts';
 import type { ServerDefinition } from './dsmadmc.ts';
 import { readCollectedKdb, readCollectedPkcs12, type KeyStoreRead } from './keystores.ts';

@@ -5,7 +5,7 @@ import { readKdb } from '../pki/keydb/kdb/read.ts';
 import { readStash } from '../pki/keydb/kdb/stash.ts';
 import { libertyXorDecode } from '../pki/keydb/pkcs12/java-truststore.ts';
 import { readPkcs12 } from '../pki/keydb/pkcs12/read.ts';
-import type { CertificateFacts } from '../pki/x509/read.ts';
+import type { CertificateFacts } from '../codec/x509/read.ts';
 import { baseName, type CollectedFile } from './recognise.ts';
 
 export interface StoreEntry { label: string; kind: 'personal' | 'trusted' | 'other'; certificate: CertificateFacts }

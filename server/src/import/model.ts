@@ -1,7 +1,7 @@
 // What the importer found, before it is written as .sptls: components with the facts each holds
 // and where each fact came from, connections, certificates by fingerprint, and the findings
 // (conflicts, unread key databases, files it did not use).
-import type { CertificateFacts } from '../pki/x509/read.ts';
+import type { CertificateFacts } from '../codec/x509/read.ts';
 
 export interface Source { file: string; line?: number }
 export const sourceText = (s: Source): string => (s.line === undefined ? s.file : `${s.file}:${s.line}`);

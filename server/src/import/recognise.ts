@@ -2,7 +2,7 @@
 // (issue 15): a dsm.sys must hold a SERVERNAME stanza, a cert.kdb must be a CMS key database, …
 import { looksLikeKdb } from '../pki/keydb/kdb/read.ts';
 import { looksLikePkcs12 } from '../pki/keydb/pkcs12/read.ts';
-import { readCertificateFile, type CertificateFacts } from '../pki/x509/read.ts';
+import { readCertificateFile, type CertificateFacts } from '../codec/x509/read.ts';
 import { parseDevconfig, type DevconfigFacts } from './devconfig.ts';
 import { parseDsmadmc, type DsmadmcOutput } from './dsmadmc.ts';
 import { parseGskListing, type GskListing } from './gsk-listing.ts';

@@ -3,7 +3,7 @@
 // syntax (§2), strings are escaped, comments carry no control characters.
 import { X509Certificate } from 'node:crypto';
 import { KEYWORDS } from '../../../grammar/src/index.ts';
-import { certificatePem } from '../pki/x509/pem.ts';
+import { certificatePem } from '../codec/x509/pem.ts';
 import { sourceText, type Fact, type ImportModel, type ImportedComponent, type Source } from './model.ts';
 import { safeText, sptlsString } from './text.ts';
 

@@ -1,6 +1,6 @@
 // Open documents and their analyses. Each document keeps its parse across edits (the
 // incremental layer, analysis/incremental.ts, re-parses only the statements an edit
-// touches); each version is analysed at most once, on first use, and every request and
+// touches); each version is analyzed at most once, on first use, and every request and
 // the diagnostics of that version share the result. A new version or new settings
 // simply make the cached analysis stale.
 import { dirname } from 'node:path';
@@ -13,7 +13,7 @@ import { DiskCertificateFiles } from '../workspace/disk-certificates.ts';
 
 export interface AnalysisSettings {
   expiryWarningDays: number;
-  /** Documents larger than this (UTF-8 bytes) are kept in sync but not analysed. */
+  /** Documents larger than this (UTF-8 bytes) are kept in sync but not analyzed. */
   maxDocumentSize: number;
   /** Set in an untrusted workspace: certificate files are read only inside these folders. */
   confineFilesTo?: readonly string[];
@@ -41,9 +41,12 @@ interface Entry {
 export class DocumentStore {
   private readonly entries = new Map<string, Entry>();
   private settings: AnalysisSettings;
+  /** The instant an analysis is made at (the analysis itself reads no clock). */
+  private readonly clock: () => Date;
 
-  constructor(settings: AnalysisSettings) {
+  constructor(settings: AnalysisSettings, clock: () => Date = () => new Date()) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   open(uri: string, version: number, text: string): void {
@@ -80,6 +83,11 @@ export class DocumentStore {
     return this.entries.has(uri);
   }
 
+  /** The current text of an open document (unsaved edits included). */
+  text(uri: string): string | undefined {
+    return this.entries.get(uri)?.document.getText();
+  }
+
   version(uri: string): number | undefined {
     return this.entries.get(uri)?.document.version;
   }
@@ -113,6 +121,7 @@ export class DocumentStore {
     entry.incremental ??= new IncrementalDocument(entry.document.getText());
     entry.analysis ??= entry.incremental.analyze({
       certificateFiles: certificateFilesFor(uri, this.settings.confineFilesTo),
+      now: this.clock(),
       expiryWarningDays: this.settings.expiryWarningDays,
     });
     return entry.analysis;

@@ -7,12 +7,18 @@ import {
   type CancellationToken, type Connection, type InitializeResult,
 } from 'vscode-languageserver';
 import { fileURLToPath } from 'node:url';
+import { DIAGRAM_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type DiagramParams } from '../../../protocol/index.ts';
 import type { Analysis } from '../analysis/engine.ts';
+import { POLICY } from '../analysis/policy.ts';
 import { formatSize } from '../workspace/bounded-read.ts';
+import { commandEntries } from './commands/index.ts';
+import { runCommand } from './commands/registry.ts';
+import { diagram } from './diagram.ts';
 import { DiagnosticsScheduler } from './diagnostics.ts';
 import { DocumentStore } from './documents.ts';
-import { codeLensSources, serverCommands } from './extensions.ts';
+import { codeLensSources } from './extensions.ts';
 import { codeActions, FIX_ALL_KIND } from './features/code-actions.ts';
+import { COMMAND_ACTION_KIND, commandActions } from './features/command-actions.ts';
 import { completion } from './features/completion.ts';
 import { foldingRanges } from './features/folding.ts';
 import { formatDocument } from './features/formatting.ts';
@@ -33,7 +39,7 @@ export interface Settings {
   maxDocumentSize: number;
 }
 
-export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: 30, maxDocumentSize: 4 * 1024 * 1024 };
+export const DEFAULT_SETTINGS: Settings = { diagnosticsDelay: 150, expiryWarningDays: POLICY.expiryWarningDays, maxDocumentSize: 4 * 1024 * 1024 };
 
 /** Reads `sptls.*` settings (or the `sptls` section itself); anything malformed keeps its default. */
 export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
@@ -81,6 +87,8 @@ export function startServer(connection: Connection): void {
   // Requests before `initialize` get -32002 and notifications are dropped (LSP 3.17 §initialize).
   let initialized = false;
   let trusted = true;
+  let progressSupport = false;
+  let showDocumentSupport = false;
   let folders: string[] = [];
   const analysisSettings = () => ({
     expiryWarningDays: settings.expiryWarningDays,
@@ -99,13 +107,13 @@ export function startServer(connection: Connection): void {
   );
 
   function applySettings(next: Settings): void {
-    const reanalyse = next.expiryWarningDays !== settings.expiryWarningDays || next.maxDocumentSize !== settings.maxDocumentSize;
+    const reanalyze = next.expiryWarningDays !== settings.expiryWarningDays || next.maxDocumentSize !== settings.maxDocumentSize;
     settings = next;
     diagnostics.delayMs = next.diagnosticsDelay;
-    if (reanalyse) reanalyseAll();
+    if (reanalyze) reanalyzeAll();
   }
 
-  function reanalyseAll(): void {
+  function reanalyzeAll(): void {
     documents.updateSettings(analysisSettings());
     for (const uri of documents.uris()) {
       tellIfOversize(uri);
@@ -168,6 +176,8 @@ export function startServer(connection: Connection): void {
     snippets = caps.textDocument?.completion?.completionItem?.snippetSupport === true;
     pullConfiguration = caps.workspace?.configuration === true;
     trusted = readTrust(params.initializationOptions);
+    progressSupport = caps.window?.workDoneProgress === true;
+    showDocumentSupport = caps.window?.showDocument?.support === true;
     folders = workspaceFolderPaths(params.workspaceFolders, params.rootUri);
     applySettings(readSettings(params.initializationOptions, settings));
     documents.updateSettings(analysisSettings());
@@ -188,9 +198,9 @@ export function startServer(connection: Connection): void {
         selectionRangeProvider: true,
         semanticTokensProvider: { legend: semanticTokensLegend, full: true },
         documentFormattingProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, COMMAND_ACTION_KIND] },
         codeLensProvider: { resolveProvider: false },
-        ...(serverCommands.length ? { executeCommandProvider: { commands: serverCommands.map((c) => c.id), workDoneProgress: true } } : {}),
+        executeCommandProvider: { commands: commandEntries.map((c) => c.id) },
       },
     };
   });
@@ -205,11 +215,11 @@ export function startServer(connection: Connection): void {
     else fetchSettings().catch((e: unknown) => log(`sptls: reading settings failed: ${messageOf(e)}`));
   }));
 
-  connection.onNotification('sptls/workspaceTrust', safely('workspaceTrust', (params: unknown) => {
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, safely('workspaceTrust', (params: unknown) => {
     const next = readTrust(params, trusted);
     if (next === trusted) return;
     trusted = next;
-    reanalyseAll();
+    reanalyzeAll();
   }));
 
   connection.onDidOpenTextDocument(safely('didOpen', (params) => {
@@ -247,7 +257,10 @@ export function startServer(connection: Connection): void {
   connection.onSelectionRanges(onDocument('selectionRange', [], (a, p) => selectionRanges(a, p.positions)));
   connection.languages.semanticTokens.on(onDocument('semanticTokens', { data: [] }, (a) => semanticTokens(a)));
   connection.onDocumentFormatting(onDocument('formatting', [], (a, p) => formatDocument(a, p.options)));
-  connection.onCodeAction(onDocument('codeAction', [], (a, p) => codeActions(a, p.textDocument.uri, p.range, p.context.diagnostics, p.context.only)));
+  connection.onCodeAction(onDocument('codeAction', [], (a, p) => [
+    ...codeActions(a, p.textDocument.uri, p.range, p.context.diagnostics, p.context.only),
+    ...commandActions(p.textDocument.uri, p.context.only),
+  ]));
   connection.onCodeLens(onDocument('codeLens', [], (a, p) => codeLensSources.flatMap((s) => s.lenses(a, p.textDocument.uri))));
 
   connection.onWorkspaceSymbol((params, token) => {
@@ -261,29 +274,30 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  connection.onExecuteCommand(async (params, token, workDone) => {
+  connection.onExecuteCommand(async (params, token, workDoneProgress) => {
     if (!initialized) return notInitialized();
-    const command = serverCommands.find((c) => c.id === params.command);
-    if (!command) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
-    if (command.needsTrust && !trusted) {
-      return new ResponseError(LSPErrorCodes.RequestFailed, `${params.command} opens network connections or writes key material, so it runs only in a trusted workspace`);
-    }
-    const cancel = new AbortController();
-    const cancelled = token.onCancellationRequested(() => cancel.abort());
-    let begun = false;
-    const progress = (message: string, percentage: number) => {
-      if (begun) workDone.report(percentage, message);
-      else workDone.begin(params.command, percentage, message, true);
-      begun = true;
-    };
+    const entry = commandEntries.find((c) => c.id === params.command);
+    if (!entry) return new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
     try {
-      return await command.run(params.arguments ?? [], { documents, log, progress, signal: cancel.signal });
+      return await runCommand(entry, params.arguments ?? [], token, {
+        connection, documents, diagnostics, trusted: () => trusted, attached: workDoneProgress,
+        createProgress: progressSupport, showDocument: showDocumentSupport,
+      });
     } catch (e) {
       log(`sptls: command ${params.command} failed: ${stackOf(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `${params.command} failed: ${messageOf(e)}`);
-    } finally {
-      cancelled.dispose();
-      if (begun) workDone.done();
+    }
+  });
+
+  connection.onRequest(DIAGRAM_REQUEST, async (params: DiagramParams, token) => {
+    if (!initialized) return notInitialized();
+    if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'diagram cancelled');
+    if (typeof params?.textDocument?.uri !== 'string') return new ResponseError(ErrorCodes.InvalidParams, 'sptls/diagram: give { textDocument: { uri } }');
+    try {
+      return await diagram(params.textDocument.uri, documents, new Date());
+    } catch (e) {
+      log(`sptls: diagram of ${params.textDocument?.uri} failed: ${stackOf(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `sptls diagram failed: ${messageOf(e)}`);
     }
   });
 

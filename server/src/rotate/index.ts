@@ -4,9 +4,9 @@
 // loopback proof.
 import { analyze, type Analysis } from '../analysis/engine.ts';
 import { decodeCertificates, type CertificateFileResult, type CertificateFiles } from '../analysis/certificate-files.ts';
-import { buildCertificate } from '../pki/x509/build.ts';
-import { generateKey } from '../pki/x509/keys.ts';
-import { certificatePem } from '../pki/x509/pem.ts';
+import { buildCertificate } from '../codec/x509/build.ts';
+import { generateKey } from '../codec/x509/keys.ts';
+import { certificatePem } from '../codec/x509/pem.ts';
 import { issueSpecs } from '../pki/issue/spec.ts';
 import { UnsafeText } from '../pki/provision/escape.ts';
 import { planRotation, type Phase, type Reanalyze, type RotationPlan, type RotationTarget } from './plan.ts';

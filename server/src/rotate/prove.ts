@@ -1,4 +1,4 @@
-// The proof of a rotation by `check`: every phase state is analysed like `sptls check`
+// The proof of a rotation by `check`: every phase state is analyzed like `sptls check`
 // would, and every connection the rules judged trusted before the rotation must still be
 // judged trusted in every phase. A phase may change one kind of thing only (plan.ts), so
 // the states between two phases' ends are covered too. Pure apart from the analyzer given.

@@ -6,7 +6,7 @@ import { dnKey } from '../analysis/dn.ts';
 import type { Entity, Link } from '../analysis/model.ts';
 import { predatesTls13, tlsRange } from '../analysis/versions.ts';
 import type { CertFacts, CheckResult, HandshakeReport, TlsVersion, VersionResult } from '../handshake/index.ts';
-import type { Expectation } from '../handshake/topology.ts';
+import type { Expectation } from '../simulate/topology-probe.ts';
 import type { Endpoint } from './endpoints.ts';
 
 export interface ScanFinding extends Diagnostic {

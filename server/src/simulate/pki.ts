@@ -11,8 +11,8 @@ import { nodeCertificateIssuer, type CertificateIssuer } from '../pki/issue/issu
 import { emptyManifest, filesFor, MANIFEST_FILE, parseManifest, type Manifest } from '../pki/issue/layout.ts';
 import { planIssue } from '../pki/issue/plan.ts';
 import { issueSpecs, specHash, type IssueSpec } from '../pki/issue/spec.ts';
-import { generateKey } from '../pki/x509/keys.ts';
-import { certificatePem } from '../pki/x509/pem.ts';
+import { generateKey } from '../codec/x509/keys.ts';
+import { certificatePem } from '../codec/x509/pem.ts';
 import type { TrustEntry } from './plan.ts';
 
 export interface Identity {

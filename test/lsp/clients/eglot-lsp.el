@@ -2,11 +2,16 @@
 ;; Opens SPTLS_FILE in a minimal `sptls-mode', connects Eglot to SPTLS_CMD, waits for
 ;; the diagnostics (through Flymake), asks for a hover at SPTLS_HOVER, a completion at
 ;; SPTLS_COMPLETE and the code actions on line SPTLS_ACTION_LINE (0-based), and writes
-;; the results as JSON to SPTLS_REPORT. Run with `emacs --batch -q -l eglot-lsp.el'
+;; the results as JSON to SPTLS_REPORT. With SPTLS_STEP set it runs an sptls command as a
+;; user would instead: "issue" takes the "Issue certificates" source action, "handshake"
+;; the "Test handshake" code lens; either goes through workspace/executeCommand (what
+;; `eglot-execute-command' sends) and the server's answer is reported.
+;; Run with `emacs --batch -q -l eglot-lsp.el'
 ;; (-q, not -Q: Debian's site-start puts Eglot on the load path).
 (require 'eglot)
 (require 'json)
 (require 'flymake)
+(require 'cl-lib)
 
 (define-derived-mode sptls-mode prog-mode "sptls" "Minimal mode for .sptls files.")
 
@@ -21,7 +26,31 @@
     (forward-char (alist-get 'character pos))
     (eglot--TextDocumentPositionParams)))
 
-(defun sptls-test--run ()
+(defun sptls-test--command (server step)
+  "Run the sptls command of STEP through SERVER; its answer as an alist."
+  (let ((command nil))
+    (if (equal step "issue")
+        (let ((zero (list :line 0 :character 0)))
+          (mapc (lambda (a) (when (equal (plist-get a :title) "Issue certificates (sptls issue)")
+                              (setq command (plist-get a :command))))
+                (jsonrpc-request server :textDocument/codeAction
+                                 (list :textDocument (eglot--TextDocumentIdentifier)
+                                       :range (list :start zero :end zero)
+                                       :context (list :diagnostics [] :only ["source"])))))
+      (mapc (lambda (lens) (when (equal (plist-get (plist-get lens :command) :title) "Test handshake")
+                             (setq command (plist-get lens :command))))
+            (jsonrpc-request server :textDocument/codeLens (list :textDocument (eglot--TextDocumentIdentifier)))))
+    (unless command (error "no action or lens for step %s" step))
+    (let ((result (jsonrpc-request server :workspace/executeCommand
+                                   (list :command (plist-get command :command) :arguments (plist-get command :arguments))
+                                   :timeout 60)))
+      (list (cons 'command (plist-get command :command))
+            (cons 'result (list (cons 'ok (if (eq (plist-get result :ok) t) t :json-false))
+                                (cons 'summary (plist-get result :summary))
+                                (cons 'text (plist-get result :text))
+                                (cons 'written (plist-get result :written))))))))
+
+(cl-defun sptls-test--run ()
   (let* ((cmd (append (json-read-from-string (sptls-test--env "SPTLS_CMD")) nil))
          (report (list (cons 'client (format "emacs %s" emacs-version)))))
     (setq eglot-server-programs (list (cons 'sptls-mode cmd)))
@@ -31,6 +60,10 @@
     (apply #'eglot (eglot--guess-contact))
     (let ((server (eglot-current-server)))
       (unless server (error "eglot did not connect"))
+      (when (getenv "SPTLS_STEP")
+        (setq report (sptls-test--command server (getenv "SPTLS_STEP")))
+        (eglot-shutdown server)
+        (cl-return-from sptls-test--run report))
       (with-timeout (15 (error "no diagnostics within 15 s"))
         (while (null (flymake-diagnostics))
           (accept-process-output nil 0.05)))

@@ -2,6 +2,10 @@
 -- diagnostics, asks for a hover at SPTLS_HOVER, a completion at SPTLS_COMPLETE and the
 -- code actions for the first error on line SPTLS_ACTION_LINE (0-based), and writes what
 -- it got as JSON to SPTLS_REPORT.
+-- With SPTLS_STEP set it runs an sptls command the way a user would instead: "issue"
+-- takes the "Issue certificates" source action, "handshake" the "Test handshake" code
+-- lens; either is executed through workspace/executeCommand and the server's answer is
+-- reported.
 -- Uses the 0.7 API (start_client, buf_request_sync), which later releases still have.
 local function env(name)
   local value = os.getenv(name)
@@ -34,6 +38,35 @@ local ok, err = pcall(function()
   })
   assert(id, 'start_client failed')
   vim.lsp.buf_attach_client(buf, id)
+  local uri = vim.uri_from_bufnr(buf)
+  local function request(method, params, timeout)
+    local responses = vim.lsp.buf_request_sync(buf, method, params, timeout or 10000)
+    assert(responses and responses[id], method .. ': no response')
+    assert(responses[id].err == nil, method .. ': ' .. vim.inspect(responses[id].err))
+    return responses[id].result
+  end
+
+  local step = os.getenv('SPTLS_STEP')
+  if step then
+    assert(vim.wait(15000, function() local c = vim.lsp.get_client_by_id(id); return c ~= nil and c.initialized end, 50), 'the server did not initialize')
+    local command
+    if step == 'issue' then
+      local zero = { line = 0, character = 0 }
+      local actions = request('textDocument/codeAction', { textDocument = { uri = uri }, range = { start = zero, ['end'] = zero }, context = { diagnostics = {}, only = { 'source' } } })
+      for _, a in ipairs(actions or {}) do
+        if a.title == 'Issue certificates (sptls issue)' then command = a.command end
+      end
+    else
+      for _, lens in ipairs(request('textDocument/codeLens', { textDocument = { uri = uri } }) or {}) do
+        if lens.command and lens.command.title == 'Test handshake' then command = lens.command end
+      end
+    end
+    assert(command, 'no action or lens for step ' .. step)
+    report.command = command.command
+    report.result = request('workspace/executeCommand', { command = command.command, arguments = command.arguments }, 60000)
+    return
+  end
+
   local got = vim.wait(15000, function() return exited ~= nil or #vim.diagnostic.get(buf) > 0 end, 50)
   assert(got and exited == nil, 'no diagnostics within 15 s (server exit: ' .. tostring(exited) .. ')')
   report.diagnostics = {}
@@ -42,13 +75,6 @@ local ok, err = pcall(function()
     table.insert(report.diagnostics, { line = d.lnum, character = d.col, code = code, severity = d.severity, source = d.source })
   end
 
-  local uri = vim.uri_from_bufnr(buf)
-  local function request(method, params)
-    local responses = vim.lsp.buf_request_sync(buf, method, params, 10000)
-    assert(responses and responses[id], method .. ': no response')
-    assert(responses[id].err == nil, method .. ': ' .. vim.inspect(responses[id].err))
-    return responses[id].result
-  end
 
   local hover = request('textDocument/hover', { textDocument = { uri = uri }, position = hover_at })
   report.hover = hover and hover.contents and (hover.contents.value or hover.contents) or vim.NIL

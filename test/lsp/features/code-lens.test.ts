@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { codeLenses, TEST_HANDSHAKE_COMMAND, type TestHandshakeArgs } from '../../../server/src/lsp/features/code-lens.ts';
+import { COMMANDS, type TestHandshakeOptions } from '../../../protocol/index.ts';
+import { codeLenses } from '../../../server/src/lsp/features/code-lens.ts';
 import { analyzeText } from '../helpers.ts';
 
 const DECLS = `ca Root
@@ -14,8 +15,8 @@ client C { trusts Root }
 operations-center OC { trusts Root }
 `;
 
-// [connection line, expected lens arguments (without uri/line) or null for no lens]
-const cases: Array<[string, Omit<TestHandshakeArgs, 'uri' | 'line'> | null]> = [
+// [connection line, expected lens options (without line) or null for no lens]
+const cases: Array<[string, Omit<TestHandshakeOptions, 'line'> | null]> = [
   ['C -> SP', { initiator: 'C', responder: 'SP', host: 'sp.test', port: 1600 }],
   ['C -> SP { port 1700 }', { initiator: 'C', responder: 'SP', host: 'sp.test', port: 1700 }],
   ['C -> NOPORT', { initiator: 'C', responder: 'NOPORT', host: 'np.test', port: 1500 }],
@@ -41,9 +42,9 @@ describe('code lens "Test handshake"', () => {
       if (expected === null) { assert.deepEqual(lenses, []); return; }
       assert.equal(lenses.length, 1);
       const lens = lenses[0]!;
-      assert.equal(lens.command?.command, TEST_HANDSHAKE_COMMAND);
+      assert.equal(lens.command?.command, COMMANDS.testHandshake);
       assert.equal(lens.command?.title, 'Test handshake');
-      assert.deepEqual(lens.command?.arguments, [{ uri: 'file:///t.sptls', line, ...expected }]);
+      assert.deepEqual(lens.command?.arguments, ['file:///t.sptls', { line, ...expected }], 'the document URI first, options after');
       assert.deepEqual(lens.range.start, { line, character: 0 });
       assert.equal(lens.range.end.line, line);
       assert.equal(lens.range.end.character, connection.length);

@@ -5,7 +5,9 @@ import { keywordSpan, type Value } from '../../../../grammar/src/index.ts';
 import type { CertificateFileProblem, CertificateInfo } from '../certificate-files.ts';
 import type { Entity } from '../model.ts';
 import type { RuleContext } from './context.ts';
-import { ipVersion, normalizeIp } from '../../pki/x509/ip.ts';
+import { covers } from '../../codec/x509/host-match.ts';
+import { ipVersion } from '../../codec/x509/ip.ts';
+import { POLICY } from '../policy.ts';
 
 
 const DAY_MS = 86_400_000;
@@ -37,8 +39,8 @@ function checkFile(ctx: RuleContext, e: Entity, file: Value): void {
     return;
   }
   const cert = r.certificates[0]!;
-  if (cert.keyType === 'rsa' && cert.keyBits !== undefined && cert.keyBits < 2048) {
-    report('weak-key', file, `"${file.text}" holds an RSA key of ${cert.keyBits} bits, too weak: issue ${e.name} a new certificate with at least 2048 bits.`);
+  if (cert.keyType === 'rsa' && cert.keyBits !== undefined && cert.keyBits < POLICY.minRsaBits) {
+    report('weak-key', file, `"${file.text}" holds an RSA key of ${cert.keyBits} bits, too weak: issue ${e.name} a new certificate with at least ${POLICY.minRsaBits} bits.`);
   }
   if (cert.signatureHash === 'md5' || cert.signatureHash === 'sha1') {
     report('weak-signature', file, `"${file.text}" is signed with ${cert.signatureName} (${cert.signatureHash.toUpperCase()} is broken): reissue it signed with SHA-256 or better.`);
@@ -106,7 +108,7 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
       if (cert.sans.length === 0) continue; // the default SAN is the address itself
       names = { dns: cert.sans.filter((s) => !ipVersion(s.text)).map((s) => s.text), ip: cert.sans.filter((s) => ipVersion(s.text)).map((s) => s.text) };
     }
-    if (!covers(names, address.text)) {
+    if (covers(names, address.text) === null) {
       const listed = [...names.dns, ...names.ip];
       // A file certificate takes no block: the fix is a new certificate, or the right address.
       const fix = cert.mode === 'file'
@@ -115,18 +117,4 @@ export function checkHostnames({ model, chains, report }: RuleContext): void {
       report('hostname-mismatch', address, `${e.name} is reached at "${address.text}", which its certificate does not name (SANs: ${listed.length ? listed.join(', ') : 'none'}); initiators that check the host name refuse it. ${fix}`);
     }
   }
-}
-
-/** SAN matching as spec §5.1 says: exact or one-label `*.` wildcard, IPs only against IP SANs, no CN fallback. */
-export function covers(names: { dns: string[]; ip: string[] }, address: string): boolean {
-  const want = normalizeIp(address);
-  if (want !== undefined) return names.ip.some((ip) => normalizeIp(ip) === want);
-  const host = address.toLowerCase();
-  return names.dns.some((raw) => {
-    const san = raw.toLowerCase();
-    if (san === host) return true;
-    if (!san.startsWith('*.')) return false;
-    const dot = host.indexOf('.');
-    return dot > 0 && host.slice(dot + 1) === san.slice(2);
-  });
 }

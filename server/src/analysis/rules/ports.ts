@@ -2,7 +2,7 @@
 import type { Value } from '../../../../grammar/src/index.ts';
 import type { Entity } from '../model.ts';
 import { PROPERTIES } from '../product.ts';
-import { normalizeIp } from '../../pki/x509/ip.ts';
+import { normalizeIp } from '../../codec/x509/ip.ts';
 import type { RuleContext } from './context.ts';
 import { reads } from './reads.ts';
 

@@ -2,12 +2,13 @@
 import type { Property } from '../../../../grammar/src/index.ts';
 import { propertiesOf, type Entity } from '../model.ts';
 import { GSKIT_KINDS, JAVA_KINDS, PROPERTIES, TLS13_SINCE } from '../product.ts';
+import { POLICY } from '../policy.ts';
 import { isTlsVersion, predatesTls13, tlsRange } from '../versions.ts';
 import { article, tlsCapCause, tlsCapFix, type RuleContext } from './context.ts';
 import { reads } from './reads.ts';
 
 
-const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = POLICY.minRsaBits;
 
 /** What checkValues reads: every value. */
 export const valuesReads = reads('all');

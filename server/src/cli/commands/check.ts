@@ -6,7 +6,7 @@ import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { LineIndex } from '../../analysis/positions.ts';
 import { auditKeyDbs } from '../../pki/audit/audit.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
-import { defaultPkiDir } from '../../pki/issue/run.ts';
+import { defaultPkiDir } from '../../workspace/topology.ts';
 import { loadIssuedPki } from '../../pki/provision/issued.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import type { FileFindings } from '../../ci/findings.ts';
@@ -102,7 +102,7 @@ export const checkCommand: Command = {
       const input = readTopologyFile(path, io, 'check');
       if (!input) { ioError = true; continue; }
       const full = input.path;
-      const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(full)), ...(now ? { now } : {}) });
+      const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(full)), now: now ?? new Date() });
       let found = analysis.diagnostics;
       if (keyDbSource) {
         const pki = loadIssuedPki(defaultPkiDir(full));

@@ -64,7 +64,7 @@ export const diagramCommand: Command = {
 
     const input = readTopologyFile(parsed.positional[0]!, io, 'diagram');
     if (!input) return EXIT_USAGE;
-    const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(input.path)), ...(now ? { now } : {}) });
+    const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(input.path)), now: now ?? new Date() });
     const rendered = await renderDiagram(analysis, { format, collapseAt, expand, chains: !parsed.flags.has('no-chains') });
 
     const groups = rendered.model.groups;

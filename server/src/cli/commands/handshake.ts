@@ -4,9 +4,10 @@ import {
   nodeHandshakeProber, readTrustFile, renderJson, renderText, TrustInputError, TLS_VERSIONS, DEFAULT_TIMEOUT_MS,
   type HandshakeProber, type ProbeOptions, type TlsVersion,
 } from '../../handshake/index.ts';
-import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../handshake/topology.ts';
+import { issuedPki, planTopologyProbe, probeFromTopology, TopologyProbeError } from '../../simulate/topology-probe.ts';
 import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
-import { analyzeTopology } from '../../pki/issue/run.ts';
+import { splitTarget } from '../../handshake/target.ts';
+import { analyzeTopology } from '../../workspace/topology.ts';
 import { readBoundedFile, type FileKind } from '../../workspace/bounded-read.ts';
 import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
@@ -90,14 +91,12 @@ const OPTIONS = {
   from: 'string', topology: 'string', pki: 'string',
 } as const;
 
-/** Splits HOST:PORT, accepting [IPv6]:PORT. */
+/** HOST:PORT from the command line, accepting [IPv6]:PORT. */
 export function parseTarget(text: string | undefined): { host: string; port: number } {
   if (!text) throw new UsageError('missing HOST:PORT');
-  const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
-  if (!m) throw new UsageError(`'${text}' is not HOST:PORT (write IPv6 addresses as [::1]:PORT)`);
-  const port = Number(m[2]);
-  if (port < 1 || port > 65535) throw new UsageError(`port ${m[2]} is outside 1..65535`);
-  return { host: m[1]!, port };
+  const target = splitTarget(text);
+  if (typeof target === 'string') throw new UsageError(target);
+  return target;
 }
 
 function readText(io: CliIO, path: string, what: string, kind: FileKind): string {

@@ -1,7 +1,7 @@
 // `sptls inspect FILE`: lists the entries of a key database, PKCS#12 or certificate file.
 import { isAbsolute, resolve } from 'node:path';
 import { inspectFile, type InspectEntry, type InspectReport } from '../../pki/inspect/inspect-file.ts';
-import { keyLabel } from '../../pki/x509/keys.ts';
+import { day, inspectText } from '../../pki/inspect/render.ts';
 import { boundedFileReader } from '../../workspace/bounded-read.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, parseArgs, type CliIO, type Command } from '../io.ts';
 
@@ -64,32 +64,10 @@ export const inspectCommand: Command = {
       io.err(`sptls inspect: ${result.failure.message}\n`);
       return EXIT_USAGE;
     }
-    io.out(format === 'json' ? JSON.stringify(toJson(result.report), null, 2) + '\n' : toText(result.report));
+    io.out(format === 'json' ? JSON.stringify(toJson(result.report), null, 2) + '\n' : inspectText(result.report));
     return EXIT_OK;
   },
 };
-
-const day = (d: Date) => d.toISOString().replace('.000Z', 'Z');
-
-export function toText(r: InspectReport): string {
-  const lines = [`${r.file}: ${r.format}, ${r.entries.length} ${r.entries.length === 1 ? 'entry' : 'entries'}`];
-  if (r.passwordSource) lines.push(`  password from ${r.passwordSource}`);
-  for (const d of r.details) lines.push(`  ${d}`);
-  for (const [i, e] of r.entries.entries()) {
-    lines.push('', `[${i + 1}] ${e.label ?? '(no label)'}  ${e.kind}`);
-    const c = e.certificate;
-    if (!c) continue;
-    lines.push(
-      `    subject:     ${c.subjectText}`,
-      `    issuer:      ${c.issuerText}${c.selfIssued ? ' (self-signed)' : ''}`,
-      `    valid:       ${day(c.notBefore)} .. ${day(c.notAfter)}`,
-      `    key:         ${keyLabel(c.key)}   signature: ${c.signatureAlgorithm}${c.isCA ? '   CA' : ''}`,
-    );
-    if (c.sans.dns.length + c.sans.ip.length > 0) lines.push(`    SAN:         ${[...c.sans.dns.map((d) => `DNS:${d}`), ...c.sans.ip.map((ip) => `IP:${ip}`)].join(', ')}`);
-    lines.push(`    SHA-256:     ${c.fingerprintSha256}`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 function toJson(r: InspectReport): unknown {
   return {

@@ -3,7 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { nodeHandshakeProber, type HandshakeProber } from '../../handshake/index.ts';
-import { analyzeTopology, defaultPkiDir } from '../../pki/issue/run.ts';
+import { analyzeTopology, defaultPkiDir } from '../../workspace/topology.ts';
 import {
   countRows, pkiFromDir, renderSimulationJson, renderSimulationText, simulate, temporaryPki, type RehearsalPki,
 } from '../../simulate/index.ts';

@@ -2,16 +2,8 @@
 // known — read from its `file`, or from the PKI `sptls issue` wrote — and a "Plan
 // rotation" beside it. Pure: the issued dates and the instant come from the caller.
 import type { CodeLens } from 'vscode-languageserver';
+import { COMMANDS, type PlanRotationOptions } from '../../../../protocol/index.ts';
 import type { Analysis } from '../../analysis/engine.ts';
-
-/** The client command the lenses run: it asks the server to plan, then opens the phases. */
-export const PLAN_ROTATION_COMMAND = 'sptls.planRotation';
-
-export interface PlanRotationArgs {
-  uri: string;
-  kind: 'ca' | 'certificate';
-  name: string;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -23,13 +15,13 @@ export function expiryLenses(analysis: Analysis, uri: string, issued: ReadonlyMa
     const notAfter = fromFile ? analysis.chains.fileCertificate(e)?.notAfter : issued.get(e.name);
     const anchor = e.kind === 'ca' ? e.decl.name! : e.certificate!.property;
     const range = { start: analysis.lines.position(anchor.start), end: analysis.lines.position(e.kind === 'ca' ? anchor.end : anchor.start + 'certificate'.length) };
-    const args: PlanRotationArgs = { uri, kind: e.kind === 'ca' ? 'ca' : 'certificate', name: e.name };
+    const args = [uri, { kind: e.kind === 'ca' ? 'ca' : 'certificate', name: e.name } satisfies PlanRotationOptions];
     if (notAfter) {
       const days = Math.trunc((notAfter.getTime() - now.getTime()) / DAY_MS);
       const title = days < 0 ? `expired ${-days} day${-days === 1 ? '' : 's'} ago` : `expires in ${days} day${days === 1 ? '' : 's'}`;
-      out.push({ range, command: { title, command: PLAN_ROTATION_COMMAND, tooltip: `${notAfter.toISOString().slice(0, 10)} (${fromFile ? 'its file' : 'the issued PKI'}); click to plan the rotation`, arguments: [args] } });
+      out.push({ range, command: { title, command: COMMANDS.planRotation, tooltip: `${notAfter.toISOString().slice(0, 10)} (${fromFile ? 'its file' : 'the issued PKI'}); click to plan the rotation`, arguments: args } });
     }
-    out.push({ range, command: { title: 'Plan rotation', command: PLAN_ROTATION_COMMAND, tooltip: `Phases that replace ${e.name}'s ${e.kind === 'ca' ? 'CA certificate' : 'certificate'} without breaking a connection`, arguments: [args] } });
+    out.push({ range, command: { title: 'Plan rotation', command: COMMANDS.planRotation, tooltip: `Phases that replace ${e.name}'s ${e.kind === 'ca' ? 'CA certificate' : 'certificate'} without breaking a connection`, arguments: args } });
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { readKdb, looksLikeKdb } from '../keydb/kdb/read.ts';
 import { readStash } from '../keydb/kdb/stash.ts';
 import { looksLikePkcs12, readPkcs12 } from '../keydb/pkcs12/read.ts';
-import { readCertificateFile, type CertificateFacts } from '../x509/read.ts';
+import { readCertificateFile, type CertificateFacts } from '../../codec/x509/read.ts';
 
 export type FileFormat = 'cms-kdb' | 'pkcs12' | 'certificates';
 

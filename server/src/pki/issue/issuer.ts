@@ -1,7 +1,7 @@
 // The two operations issuance needs from cryptography, behind an interface so tests can hand
 // out pre-generated keys (RSA 4096 generation takes seconds) while production uses Node.
-import { buildCertificate, type CertificateRequest } from '../x509/build.ts';
-import { generateKey, type KeyPair, type KeySpec } from '../x509/keys.ts';
+import { buildCertificate, type CertificateRequest } from '../../codec/x509/build.ts';
+import { generateKey, type KeyPair, type KeySpec } from '../../codec/x509/keys.ts';
 
 export interface CertificateIssuer {
   /** Async so that many keys are generated at once on libuv's thread pool. */

@@ -1,7 +1,7 @@
 // The PLAN step of `sptls issue`: from what the topology asks (IssueSpec) and what the output
 // directory already holds, decide per certificate: create, keep, renew or skip, and why.
 // Pure: the caller reads the directory; nothing here touches files or keys.
-import type { KeyDescription } from '../x509/keys.ts';
+import type { KeyDescription } from '../../codec/x509/keys.ts';
 import type { ManifestEntry } from './layout.ts';
 import { describeKeySpec, specHash, type IssueSpec } from './spec.ts';
 

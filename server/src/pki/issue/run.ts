@@ -1,9 +1,8 @@
-// `sptls issue` from topology text to files: analyse, refuse on errors that affect the PKI,
+// `sptls issue` from topology text to files: analyze, refuse on errors that affect the PKI,
 // plan against the output directory, and (unless a dry run) execute. The CLI command and the
 // VS Code command both call this and print `formatPlan`.
-import { dirname, join, relative } from 'node:path';
-import { analyze, type Analysis } from '../../analysis/engine.ts';
-import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import { relative } from 'node:path';
+import { analyzeTopology, defaultPkiDir } from '../../workspace/topology.ts';
 import type { FileSink } from '../fs/file-sink.ts';
 import { executePlan, type ExecuteResult } from './execute.ts';
 import { nodeCertificateIssuer, type CertificateIssuer } from './issuer.ts';
@@ -34,12 +33,6 @@ export type IssueOutcome =
   /** `notes`: the lifetimes the run would cut at their issuer's end. */
   | { kind: 'planned'; outDir: string; actions: PlannedAction[]; notIssued: Array<{ name: string; reason: string }>; notes: string[] }
   | { kind: 'done'; outDir: string; actions: PlannedAction[]; notIssued: Array<{ name: string; reason: string }>; result: ExecuteResult };
-
-export const defaultPkiDir = (topologyPath: string): string => join(dirname(topologyPath), 'pki');
-
-export function analyzeTopology(topologyPath: string, text: string, now?: Date): Analysis {
-  return analyze(text, { certificateFiles: new DiskCertificateFiles(dirname(topologyPath)), ...(now ? { now } : {}) });
-}
 
 export async function runIssue(req: IssueRequest): Promise<IssueOutcome> {
   const now = req.now ?? new Date();

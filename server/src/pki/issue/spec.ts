@@ -9,9 +9,9 @@ import type { Diagnostic } from '../../analysis/diagnostic.ts';
 import type { Entity } from '../../analysis/model.ts';
 import { DEFAULT_VALIDITY, SERVER_SELF_SIGNED_LABEL } from '../../analysis/product.ts';
 import { validityOf as declaredValidity, type Validity } from '../../analysis/lifetimes.ts';
-import { sanProblem, type SubjectAltName } from '../x509/build.ts';
-import { DnSyntaxError, parseDn } from '../x509/dn.ts';
-import type { KeySpec } from '../x509/keys.ts';
+import { sanProblem, type SubjectAltName } from '../../codec/x509/build.ts';
+import { DnSyntaxError, parseDn } from '../../codec/x509/dn.ts';
+import type { KeySpec } from '../../codec/x509/keys.ts';
 
 // Lifetimes are counted the way the analysis counts them for validity-exceeds-issuer.
 export type { Validity } from '../../analysis/lifetimes.ts';

@@ -2,10 +2,10 @@
 // whether the key exists, what key it is, and the certificate's expiry and fingerprint.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readPrivateKey } from '../../codec/x509/private-key-file.ts';
+import { readCertificateFile } from '../../codec/x509/read.ts';
+import { describeKey } from '../../codec/x509/keys.ts';
 import { readBoundedFile } from '../../workspace/bounded-read.ts';
-import { readPrivateKey } from '../x509/private-key-file.ts';
-import { readCertificateFile } from '../x509/read.ts';
-import { describeKey } from '../x509/keys.ts';
 import { emptyManifest, filesFor, MANIFEST_FILE, parseManifest, type Manifest } from './layout.ts';
 import type { ExistingEntry } from './plan.ts';
 import type { IssueSpec } from './spec.ts';

@@ -5,7 +5,7 @@ import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes }
 import {
   DerError, TAG, child, children, integer, octets, oid, parseDer, primitiveBytes, readOid, readSmallInt, seq,
   type Asn1,
-} from '../asn1/der.ts';
+} from '../../codec/asn1/der.ts';
 
 export const PBE_OID = {
   pbes2: '1.2.840.113549.1.5.13',

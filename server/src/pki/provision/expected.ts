@@ -7,7 +7,7 @@ import type { Analysis } from '../../analysis/engine.ts';
 import type { Entity } from '../../analysis/model.ts';
 import { holdsCertificate } from '../../analysis/model.ts';
 import { issueSpecs } from '../issue/spec.ts';
-import { decodeCertificate, type CertificateFacts } from '../x509/read.ts';
+import { decodeCertificate, type CertificateFacts } from '../../codec/x509/read.ts';
 import type { IssuedCertificates } from './issued.ts';
 
 export interface ExpectedCertificate {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBoundedFile } from '../../workspace/bounded-read.ts';
 import { MANIFEST_FILE, parseManifest, type Manifest, type ManifestEntry } from '../issue/layout.ts';
-import { readCertificateFile, type CertificateFacts } from '../x509/read.ts';
+import { readCertificateFile, type CertificateFacts } from '../../codec/x509/read.ts';
 
 export interface IssuedCertificate {
   entry: ManifestEntry;

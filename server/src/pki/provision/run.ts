@@ -1,4 +1,4 @@
-// `sptls keydb` from topology text to files: analyse, load the issued PKI, assemble each
+// `sptls keydb` from topology text to files: analyze, load the issued PKI, assemble each
 // component's folder (component-files.ts) and write it safely. Shared by the CLI and VS Code.
 import { createPrivateKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { FileSink } from '../fs/file-sink.ts';
 import { KEY_FILE_MODE, PUBLIC_FILE_MODE, writeFileSafely } from '../fs/safe-write.ts';
-import { analyzeTopology, defaultPkiDir } from '../issue/run.ts';
+import { analyzeTopology, defaultPkiDir } from '../../workspace/topology.ts';
 import { fileSafe, pkiBlockingDiagnostics } from '../issue/spec.ts';
 import { randomPassword } from '../keydb/passwords.ts';
 import { componentFiles, type BuildContext } from './component-files.ts';

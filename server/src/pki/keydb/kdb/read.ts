@@ -1,8 +1,8 @@
 // Reads a GSKit CMS key database: checks the password and the file MAC, then lists every record.
 // Never throws: every failure is a KdbReadError naming what is wrong.
 import { createHash, createPrivateKey, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { DerError, TAG, child, children, isTag, parseDer, readBitString, readSmallInt, readString, toDer } from '../../asn1/der.ts';
-import { decodeCertificate, type CertificateFacts } from '../../x509/read.ts';
+import { DerError, TAG, child, children, isTag, parseDer, readBitString, readSmallInt, readString, toDer } from '../../../codec/asn1/der.ts';
+import { decodeCertificate, type CertificateFacts } from '../../../codec/x509/read.ts';
 import { encryptedPrivateKeyInfo, PbeBudget, pbeDecrypt, PbeError, PbeLimitError } from '../pbe.ts';
 import { HEADER_FIXED, KDB_MAGIC, MAC_OF_VERSION, KSE_TRAILER_HASH_COUNT, TRAILER_HASH_COUNT, kdbMac, type KdbVersion } from './layout.ts';
 

@@ -3,8 +3,8 @@
 // against our reader and the native fixtures, never yet opened by a real GSKit. Trailer values 1
 // and 5 are unidentified and written as zeros (docs/keydb-format-notes.md).
 import { createHash, randomBytes, type KeyObject } from 'node:crypto';
-import { bitString, explicit, integer, seq, stringOf, toDer, TAG, parseDer } from '../../asn1/der.ts';
-import { decodeCertificate } from '../../x509/read.ts';
+import { bitString, explicit, integer, seq, stringOf, toDer, TAG, parseDer } from '../../../codec/asn1/der.ts';
+import { decodeCertificate } from '../../../codec/x509/read.ts';
 import { encryptPbes2 } from '../pbe.ts';
 import {
   DEFAULT_SLOT_SIZE, HEADER_FIXED, KDB_KIND_KEYS, KDB_MAGIC, NATIVE_FLAGS_UNUSED_BITS, NATIVE_RECORD_FLAGS, RECORD_TYPE, kdbMac,

@@ -1,7 +1,7 @@
 // PKCS#12 (RFC 7292) assembly shared by the GSKit import file and the Java truststore:
 // SafeBags in unencrypted `data` ContentInfos, a password MAC over the AuthenticatedSafe.
 import { createHmac, randomBytes } from 'node:crypto';
-import { bmp, explicit, integer, nul, octets, oid, seq, set, toDer, type Asn1 } from '../../asn1/der.ts';
+import { bmp, explicit, integer, nul, octets, oid, seq, set, toDer, type Asn1 } from '../../../codec/asn1/der.ts';
 import { pkcs12Kdf, pkcs12KdfWithin, type PbeBudget, type PrfHash } from '../pbe.ts';
 
 export const P12_OID = {

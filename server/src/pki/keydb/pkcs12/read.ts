@@ -4,8 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import {
   DerError, TAG, child, children, fromBinary, isTag, parseDer, primitiveBytes, readOid, readSmallInt, readString, toDer,
   type Asn1,
-} from '../../asn1/der.ts';
-import { decodeCertificate, type CertificateFacts } from '../../x509/read.ts';
+} from '../../../codec/asn1/der.ts';
+import { decodeCertificate, type CertificateFacts } from '../../../codec/x509/read.ts';
 import { PbeBudget, PbeError, PbeLimitError, describePbe, pbeDecrypt, type PrfHash } from '../pbe.ts';
 import { DIGEST_OID, P12_OID, pkcs12Mac } from './pfx.ts';
 

@@ -3,8 +3,8 @@
 // manifest (size and mtime), through the bounded reader (regular file, 8 MiB).
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MANIFEST_FILE, parseManifest } from '../pki/issue/layout.ts';
-import { FILE_SIZE_LIMITS, readBoundedFile } from './bounded-read.ts';
+import { MANIFEST_FILE, parseManifest } from './layout.ts';
+import { FILE_SIZE_LIMITS, readBoundedFile } from '../../workspace/bounded-read.ts';
 const cache = new Map<string, { stamp: string; dates: ReadonlyMap<string, Date> }>();
 const NONE: ReadonlyMap<string, Date> = new Map();
 

@@ -35,8 +35,6 @@ export const SIGNATURE_ALGORITHM_INFO: Record<string, readonly [string, string]>
   '1.3.101.113': ['ED448', 'intrinsic'],
 };
 
-export const SIGNATURE_ALGORITHMS: Record<string, string> = Object.fromEntries(Object.entries(SIGNATURE_ALGORITHM_INFO).map(([o, [name]]) => [o, name]));
-
 export const DIGEST_ALGORITHMS: Record<string, string> = {
   '1.3.14.3.2.26': 'sha1', '2.16.840.1.101.3.4.2.4': 'sha224', '2.16.840.1.101.3.4.2.1': 'sha256',
   '2.16.840.1.101.3.4.2.2': 'sha384', '2.16.840.1.101.3.4.2.3': 'sha512',

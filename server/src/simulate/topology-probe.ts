@@ -11,14 +11,14 @@ import type { Analysis } from '../analysis/engine.ts';
 import { dnKey } from '../analysis/dn.ts';
 import type { Entity } from '../analysis/model.ts';
 import { tlsRange } from '../analysis/versions.ts';
-import { defaultPkiDir } from '../pki/issue/run.ts';
+import { defaultPkiDir } from '../workspace/topology.ts';
 import { MANIFEST_FILE } from '../pki/issue/layout.ts';
-import { pkiFromDir, trustPems, type RehearsalPki } from '../simulate/pki.ts';
-import { trustEntries } from '../simulate/plan.ts';
-import { certFacts, type CertFacts } from './cert-facts.ts';
-import { addressOf, listeningPorts } from './endpoint.ts';
-import { summarise } from './prober.ts';
-import type { CheckResult, HandshakeProber, HandshakeReport, ProbeOptions, ProbeTarget } from './report.ts';
+import { pkiFromDir, trustPems, type RehearsalPki } from './pki.ts';
+import { trustEntries } from './plan.ts';
+import { certFacts, type CertFacts } from '../handshake/cert-facts.ts';
+import { addressOf, listeningPorts } from '../handshake/endpoint.ts';
+import { summarize } from '../handshake/prober.ts';
+import type { CheckResult, HandshakeProber, HandshakeReport, ProbeOptions, ProbeTarget } from '../handshake/report.ts';
 
 /** Bad input for --from: the CLI exits 2 with the message. */
 export class TopologyProbeError extends Error {}
@@ -155,7 +155,7 @@ export function withTopologyCheck(report: HandshakeReport, expectation: Expectat
   const check = topologyCheck(report, expectation);
   const out: HandshakeReport = { ...report, checks: [...report.checks, check] };
   if (check.status === 'fail' && report.outcome === 'trusted') Object.assign(out, { outcome: 'findings', exitCode: 1 });
-  out.summary = summarise(out);
+  out.summary = summarize(out);
   return out;
 }
 
