@@ -12,6 +12,7 @@ export const COMMANDS = {
   testHandshake: 'sptls.testHandshake',
   simulate: 'sptls.simulate',
   planRotation: 'sptls.planRotation',
+  scanEnvironment: 'sptls.scanEnvironment',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

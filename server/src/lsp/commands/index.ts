@@ -12,4 +12,5 @@ export const commandEntries: readonly CommandEntry[] = [
   { id: COMMANDS.testHandshake, title: 'Test handshake', needsTrust: true, load: async () => (await import('./handshake.ts')).testHandshakeCommand },
   { id: COMMANDS.simulate, title: 'Simulate topology', needsTrust: true, load: async () => (await import('./simulate.ts')).simulateCommand },
   { id: COMMANDS.planRotation, title: 'Plan rotation', needsTrust: true, load: async () => (await import('./rotate.ts')).planRotationCommand },
+  { id: COMMANDS.scanEnvironment, title: 'Scan environment', needsTrust: true, load: async () => (await import('./scan.ts')).scanEnvironmentCommand },
 ];
