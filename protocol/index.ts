@@ -12,6 +12,8 @@ export const COMMANDS = {
   testHandshake: 'sptls.testHandshake',
   simulate: 'sptls.simulate',
   planRotation: 'sptls.planRotation',
+  importEnvironment: 'sptls.importEnvironment',
+  expiry: 'sptls.expiry',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -34,6 +36,25 @@ export interface PlanRotationOptions {
   name: string;
   /** Absent: a `ca` is rotated, a component's certificate renewed. */
   kind?: 'ca' | 'certificate';
+}
+
+/** Options of `sptls.importEnvironment` (its first argument is the URI of a folder 'sptls collect-script' filled, or of one collected file). */
+export interface ImportEnvironmentOptions {
+  /** The topology to write (a file: URI); default imported.sptls beside the collected folder. */
+  out?: string;
+  /** Replace the topology and certificate files that exist (default: refuse). */
+  force?: boolean;
+}
+
+/** Options of `sptls.expiry` (after the topology document's URI); as `sptls expiry`'s flags. */
+export interface ExpiryOptions {
+  /** Only what ends within this many days (expired ones included). */
+  within?: number;
+  format?: 'text' | 'json' | 'ics';
+  /** A folder (file: URI) of key databases collected from the hosts. */
+  keydbs?: string;
+  /** The instant days are counted from (ISO date); default now. */
+  now?: string;
 }
 
 /** Options of `sptls.inspectKeyDatabase` (its first argument is the key database file's URI). */
