@@ -14,6 +14,7 @@ export const COMMANDS = {
   planRotation: 'sptls.planRotation',
   importEnvironment: 'sptls.importEnvironment',
   expiry: 'sptls.expiry',
+  collectScript: 'sptls.collectScript',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -44,6 +45,13 @@ export interface ImportEnvironmentOptions {
   out?: string;
   /** Replace the topology and certificate files that exist (default: refuse). */
   force?: boolean;
+}
+
+/** The one argument of `sptls.collectScript` (it works on no document). */
+export interface CollectScriptOptions {
+  platform: 'linux' | 'aix' | 'windows';
+  /** Also collect stash files and bootstrap.properties (they unlock the key databases). */
+  includeStash?: boolean;
 }
 
 /** Options of `sptls.expiry` (after the topology document's URI); as `sptls expiry`'s flags. */

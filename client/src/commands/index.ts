@@ -48,6 +48,13 @@ export class CommandUi implements vscode.Disposable {
         if (result?.text) await this.results.show(`${what} ${uri.split('/').pop() ?? ''}`, result.text);
         return result;
       }
+      case COMMANDS.collectScript: {
+        const platform = args[0] ?? await vscode.window.showQuickPick(['linux', 'aix', 'windows'], { placeHolder: 'Platform of the hosts to collect from' }).then((p) => (p ? { platform: p } : undefined));
+        if (!platform) return undefined;
+        const result = await run(next, command, [platform]);
+        if (result?.text) await this.results.show(`collect-${(platform as { platform: string }).platform}`, result.text);
+        return result;
+      }
       case COMMANDS.importEnvironment: {
         // From the palette: the folder 'sptls collect-script' filled; the server opens the topology it writes.
         const folder = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.parse(args[0])

@@ -98,6 +98,22 @@ test('import again: refused while the topology exists, replaced with force', asy
   await assert.rejects(execute(COMMANDS.importEnvironment, [collected(), { out: 'prod.sptls' }]), (e: { code: number }) => e.code === -32602);
 });
 
+test('collect-script: the script `sptls collect-script` prints, even untrusted (it reads and writes nothing)', async () => {
+  await server.conn.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: false });
+  try {
+    for (const platform of ['linux', 'windows'] as const) {
+      const result = await execute(COMMANDS.collectScript, [{ platform }]) as CommandResult;
+      assert.equal(result.text, execFileSync(process.execPath, [BIN, 'collect-script', '--platform', platform], { encoding: 'utf8' }));
+    }
+    const stash = await execute(COMMANDS.collectScript, [{ platform: 'aix', includeStash: true }]) as CommandResult;
+    assert.equal(stash.text, execFileSync(process.execPath, [BIN, 'collect-script', '--platform', 'aix', '--include-stash'], { encoding: 'utf8', stdio: 'pipe' }));
+    assert.match(stash.summary, /WARNING: this collection includes stash files/);
+    await assert.rejects(execute(COMMANDS.collectScript, [{ platform: 'zos' }]), (e: { code: number }) => e.code === -32602);
+  } finally {
+    await server.conn.sendNotification(WORKSPACE_TRUST_NOTIFICATION, { trusted: true });
+  }
+});
+
 test('expiry lists what `sptls expiry` lists, in text and JSON', async () => {
   const path = join(dir, 'topo', 'topology.sptls');
   const empty = await execute(COMMANDS.expiry, [topology(), { now: NOW }]) as CommandResult;

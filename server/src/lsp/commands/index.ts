@@ -16,4 +16,6 @@ export const commandEntries: readonly CommandEntry[] = [
   { id: COMMANDS.importEnvironment, title: 'Import environment', needsTrust: true, load: async () => (await import('./import.ts')).importEnvironmentCommand },
   // Writes nothing, but with keydbs it opens key databases through their stashes, as inspect does.
   { id: COMMANDS.expiry, title: 'List certificate expiry', needsTrust: true, load: async () => (await import('./expiry.ts')).expiryCommand },
+  // Text only: reads and writes nothing, so an untrusted workspace may have it.
+  { id: COMMANDS.collectScript, title: 'Collection script', needsTrust: false, load: async () => (await import('./collect-script.ts')).collectScriptCommand },
 ];
