@@ -12,6 +12,7 @@ export const COMMANDS = {
   testHandshake: 'sptls.testHandshake',
   simulate: 'sptls.simulate',
   planRotation: 'sptls.planRotation',
+  scanEnvironment: 'sptls.scanEnvironment',
   importEnvironment: 'sptls.importEnvironment',
   expiry: 'sptls.expiry',
   collectScript: 'sptls.collectScript',

@@ -10,6 +10,7 @@ const benches = [
   ['handshake tester vs openssl s_time', 'scripts/bench-handshake.mjs'],
   ['topology diagram', 'scripts/bench-diagram.mjs'],
   ['simulate production.sptls', 'scripts/bench-simulate.mjs'],
+  ['scan of 200 loopback endpoints', 'scripts/bench-scan.ts'],
   ['import of a 2,000-client collection', 'scripts/bench-import.ts'],
 ];
 

@@ -23,16 +23,18 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   'server/src/workspace': ['grammar/src', ...CODEC, 'server/src/analysis'],
   'server/src/format': ['grammar/src', 'server/src/analysis'],
   'server/src/diagram': ['grammar/src', 'server/src/analysis'],
+  // CI renderers (SARIF, GitHub annotations) of diagnostics, shared by check and scan.
+  'server/src/ci': ['server/src/analysis'],
   'server/src/pki': ['grammar/src', ...CODEC, 'server/src/analysis', 'server/src/workspace'],
   'server/src/handshake': [...BELOW_COMMANDS],
   'server/src/simulate': [...BELOW_COMMANDS, 'server/src/handshake'],
   // Domain engines of later commands (issues 15-17): the same footing as simulate.
   'server/src/import': [...BELOW_COMMANDS, 'server/src/handshake', 'server/src/simulate'],
-  'server/src/scan': [...BELOW_COMMANDS, 'server/src/handshake', 'server/src/simulate'],
+  'server/src/scan': [...BELOW_COMMANDS, 'server/src/handshake', 'server/src/simulate', 'server/src/ci'],
   'server/src/rotate': [...BELOW_COMMANDS, 'server/src/handshake', 'server/src/simulate'],
   // The two front ends: both call the engines; the CLI also starts the language server (`sptls lsp`).
   'server/src/lsp': ['protocol', ...BELOW_COMMANDS, 'server/src/format', 'server/src/diagram', 'server/src/handshake', 'server/src/simulate', 'server/src/import', 'server/src/scan', 'server/src/rotate'],
-  'server/src/cli': ['protocol', ...BELOW_COMMANDS, 'server/src/format', 'server/src/diagram', 'server/src/handshake', 'server/src/simulate', 'server/src/import', 'server/src/scan', 'server/src/rotate', 'server/src/lsp'],
+  'server/src/cli': ['protocol', ...BELOW_COMMANDS, 'server/src/format', 'server/src/diagram', 'server/src/ci', 'server/src/handshake', 'server/src/simulate', 'server/src/import', 'server/src/scan', 'server/src/rotate', 'server/src/lsp'],
   // The VS Code extension: the protocol module and nothing else of ours.
   'client/src': ['protocol'],
 };

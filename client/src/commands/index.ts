@@ -64,6 +64,14 @@ export class CommandUi implements vscode.Disposable {
         if (result) this.output.show(true);
         return result;
       }
+      case COMMANDS.scanEnvironment: {
+        // The findings come as diagnostics of the topology (the Problems panel); the text is the CLI's.
+        const uri = topologyUri(args[0]);
+        if (!uri) return undefined;
+        const result = await run(next, command, [uri]);
+        if (result?.text) await this.results.show(`Scan ${uri.split('/').pop() ?? ''}`, result.text);
+        return result;
+      }
       default: return next(command, args);
     }
   };

@@ -41,6 +41,19 @@ export const RULES = {
   'keydb-missing-trust': 'error',
   'keydb-certificate-mismatch': 'error',
   'keydb-unreadable': 'warning',
+  // Live hosts against the topology (`sptls scan FILE`, server/src/scan/): not run by `analyze`.
+  'scan-unreachable': 'error',
+  'scan-certificate-mismatch': 'error',
+  'scan-chain-differs': 'warning',
+  'scan-certificate-expired': 'error',
+  'scan-certificate-expiring': 'warning',
+  'scan-hostname-mismatch': 'warning',
+  'scan-tls-version-accepted': 'error',
+  'scan-tls-version-refused': 'warning',
+  'scan-untrusted': 'error',
+  'scan-handshake-failed': 'error',
+  'scan-not-judged': 'information',
+  'scan-not-scanned': 'information',
 } as const satisfies Record<string, Severity>;
 
 export type RuleId = keyof typeof RULES;

@@ -2,16 +2,20 @@
 import { commands } from './commands/index.ts';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.ts';
 import { terminalText } from './terminal.ts';
+import { VERSION } from './version.ts';
 
 export async function main(argv: string[], stdio: CliIO): Promise<number> {
   // The one rule for what reaches a terminal: every command's output, escaped on the way out.
-  const io: CliIO = { ...stdio, out: (t) => stdio.out(terminalText(t)), err: (t) => stdio.err(terminalText(t)) };
+  const io: CliIO = {
+    ...stdio, out: (t) => stdio.out(terminalText(t)), err: (t) => stdio.err(terminalText(t)),
+    ...(stdio.status ? { status: (line: string | null) => stdio.status!(line === null ? null : terminalText(line)) } : {}),
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());
     return name === undefined ? EXIT_USAGE : 0;
   }
-  if (name === '--version') { io.out('sptls 0.1.0\n'); return 0; }
+  if (name === '--version') { io.out(`sptls ${VERSION}\n`); return 0; }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     io.err(`sptls: unknown command '${name}'. Run 'sptls --help' for the list.\n`);

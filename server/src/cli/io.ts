@@ -4,6 +4,11 @@ export interface CliIO {
   err(text: string): void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /**
+   * A one-line status redrawn in place on stderr (null clears it), for the progress of
+   * long commands. Present only when stderr is a terminal; logs and pipes get none.
+   */
+  status?(line: string | null): void;
 }
 
 export interface Command {

@@ -8,6 +8,8 @@ const stdio: CliIO = {
   err: (t) => process.stderr.write(t),
   cwd: process.cwd(),
   env: process.env,
+  // \r and "erase line" are ours; the line itself is escaped like every other output.
+  ...(process.stderr.isTTY ? { status: (line: string | null) => { process.stderr.write(`\r\x1b[2K${line === null ? '' : terminalText(line)}`); } } : {}),
 };
 
 main(process.argv.slice(2), stdio).then(

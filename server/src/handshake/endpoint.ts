@@ -1,8 +1,10 @@
 // Where a topology's responder listens: its `address`, and the port a connection uses
-// (the connection's `port`, else the responder's, else the product default). Shared by
+// (the connection's `port`, else — for TLS to a level that takes TLS only there — the
+// responder's `ssl-port`, else its `port`, else the product default). Shared by
 // `sptls handshake --from` (to recognise HOST:PORT) and the editor's "Test handshake" lens.
 import type { Entity, Link } from '../analysis/model.ts';
 import { POLICY } from '../analysis/policy.ts';
+import { acceptsTlsOnTcpPort } from '../analysis/versions.ts';
 
 /** Product defaults (the policy table): TCPPORT 1500 for servers and storage agents, LDAPS 636. */
 const DEFAULT_PORTS = POLICY.defaultPorts;
@@ -30,5 +32,13 @@ export function listeningPorts(e: Entity): number[] {
 /** The port a connection reaches its responder on; undefined when nothing says. */
 export function connectionPort(link: Link): number | undefined {
   return portValue(link.props.get('port')?.values[0]?.text)
-    ?? (link.to ? portValue(link.to.props.get('port')?.values[0]?.text) ?? DEFAULT_PORTS[link.to.kind] : undefined);
+    ?? (link.to ? sslOnlyPort(link, link.to) ?? portValue(link.to.props.get('port')?.values[0]?.text) ?? DEFAULT_PORTS[link.to.kind] : undefined);
+}
+
+/** Below 8.1.2 (7.1.8 for V7) a server or storage agent takes TLS only on its SSL-only port (spec: ssl-port-required). */
+function sslOnlyPort(link: Link, to: Entity): number | undefined {
+  if (!link.tls || (to.kind !== 'server' && to.kind !== 'storage-agent')) return undefined;
+  const version = to.props.get('version')?.values[0]?.text;
+  if (version === undefined || acceptsTlsOnTcpPort(version)) return undefined;
+  return portValue(to.props.get('ssl-port')?.values[0]?.text);
 }

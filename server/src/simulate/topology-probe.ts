@@ -107,7 +107,8 @@ function identifyResponder(analysis: Analysis, from: Entity, target: TopologyTar
   return null;
 }
 
-function expectationFor(analysis: Analysis, pki: RehearsalPki, e: Entity, how: string, now: Date): Expectation {
+/** What the responder should present: its `file` certificate, else the one issued for it. */
+export function expectationFor(analysis: Analysis, pki: RehearsalPki, e: Entity, how: string, now: Date): Expectation {
   const cert = e.certificate;
   if (!cert) return { kind: 'none', reason: `${e.name} (${how}) has no certificate in the topology, so nothing is expected of it` };
   if (cert.mode === 'file') {

@@ -63,11 +63,11 @@ function resultDocuments(): vscode.TextDocument[] {
 }
 
 /** Starts `openssl s_server` with the issued certificate of SP1 and resolves once it accepts. */
-function startOpensslServer(pki: string, port: number): Promise<ChildProcess> {
+function startOpensslServer(pki: string, port: number, connections = 1): Promise<ChildProcess> {
   ensureCommand('openssl', 'openssl');
   const component = join(pki, 'components', 'SP1');
   const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', join(component, 'cert.pem'), '-key', join(component, 'key.pem'),
-    '-cert_chain', join(component, 'chain.pem'), '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    '-cert_chain', join(component, 'chain.pem'), '-naccept', String(connections)], { stdio: ['pipe', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
     let said = '';
     const onData = (chunk: Buffer) => {
@@ -134,6 +134,27 @@ suite('sptls commands in a trusted workspace', () => {
     const result = resultDocuments().find((d) => d.getText().includes('N1 -> SP1'));
     assert.ok(result, `a result document for N1 -> SP1 (open: ${resultDocuments().map((d) => d.uri.toString()).join(', ') || 'none'})`);
     assert.match(result.getText().split('\n')[0]!, /TRUSTED/, result.getText().slice(0, 800));
+  });
+
+  test('"Scan environment" puts what the live hosts show in the Problems panel', async () => {
+    const command = await contributedCommand(ext, 'Scan environment');
+    const port = await freePort();
+    const dead = await freePort();
+    const text = `${handshakeTopology(port)}server DEAD {\n  address "127.0.0.1"\n  port ${dead}\n  certificate signed-by Root\n}\nN1 -> DEAD\n`;
+    const uri = topologyIn('scan', text);
+    sptls(['issue', uri.fsPath]);
+    // Six connections: the handshake as N1, then a free one and one per TLS version 1.0–1.3.
+    const server = await startOpensslServer(join(workspaceDir(), 'scan', 'pki'), port, 6);
+    try {
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+      await vscode.commands.executeCommand(command, uri);
+    } finally {
+      server.kill();
+    }
+    const found = await diagnosticsWhen(uri, (d) => d.some((x) => x.source === 'sptls scan'), 'a scan finding');
+    const scan = found.filter((d) => d.source === 'sptls scan');
+    assert.deepEqual(scan.map((d) => [d.code, d.severity, d.range.start.line]), [['scan-unreachable', vscode.DiagnosticSeverity.Error, text.split('\n').indexOf('server DEAD {')]]);
+    assert.match(scan[0]!.message, /^DEAD at 127\.0\.0\.1:\d+ cannot be scanned: connection refused/);
   });
 });
 

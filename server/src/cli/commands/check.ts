@@ -9,18 +9,22 @@ import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { defaultPkiDir } from '../../workspace/topology.ts';
 import { loadIssuedPki } from '../../pki/provision/issued.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
+import type { FileFindings } from '../../ci/findings.ts';
+import { isCiFormat, renderCi } from '../ci-format.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 
-const help = `Usage: sptls check FILE|DIR... [--format text|json] [--now ISO-DATE] [--keydbs DIR]
+const help = `Usage: sptls check FILE|DIR... [--format text|json|sarif|github] [--now ISO-DATE] [--keydbs DIR]
 
 Checks .sptls topology files and prints every diagnostic.
 A directory means every .sptls file under it, recursively (node_modules and .git skipped).
 
 Options:
-  --format text|json  text (default): path:line:col: severity rule-id: message (1-based)
+  --format FORMAT     text (default): path:line:col: severity rule-id: message (1-based)
                       json: {"files":[{"path","diagnostics":[{code,severity,message,range}]}]},
                       0-based positions as in LSP
+                      sarif: a SARIF 2.1.0 log for code scanning (docs/ci.md)
+                      github: GitHub Actions annotations (::error file=…,line=…::message)
   --now ISO-DATE      evaluate certificate validity at this instant (2026-01-31 or
                       2026-01-31T12:00:00Z; a date alone is 00:00 UTC), for reproducible runs
   --keydbs DIR        also audit key databases collected from the hosts: DIR/<Name>/cert.kdb
@@ -68,7 +72,7 @@ export const checkCommand: Command = {
   async run(args: string[], io: CliIO): Promise<number> {
     const parsed = parseArgs(args, { format: 'string', now: 'string', keydbs: 'string' });
     const format = flag(parsed, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+    if (!isCiFormat(format) && format !== 'text' && format !== 'json') throw new UsageError(`--format must be text, json, sarif or github, not '${format}'`);
     const now = parseNow(flag(parsed, 'now'));
     const keydbs = flag(parsed, 'keydbs');
     const keyDbSource = keydbs === undefined ? undefined : new DiskKeyDbSource(resolve(io.cwd, keydbs));
@@ -93,6 +97,7 @@ export const checkCommand: Command = {
     let warnings = 0;
     let hints = 0;
     const report: Array<{ path: string; diagnostics: ReturnType<typeof jsonDiagnostic>[] }> = [];
+    const ci: FileFindings[] = [];
     for (const path of files) {
       const input = readTopologyFile(path, io, 'check');
       if (!input) { ioError = true; continue; }
@@ -113,8 +118,10 @@ export const checkCommand: Command = {
         if (format === 'text') io.out(`${path}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
       }
       report.push({ path, diagnostics });
+      ci.push({ path, lines: analysis.lines, diagnostics: found });
     }
     if (format === 'json') io.out(`${JSON.stringify({ files: report })}\n`);
+    if (isCiFormat(format)) io.out(renderCi(format, ci, 'check'));
     if (ioError) return EXIT_USAGE;
     if (format === 'text') io.err(`${files.length} file(s) checked: ${errors} error(s), ${warnings} warning(s), ${hints} hint(s)\n`);
     return errors > 0 ? EXIT_FINDINGS : EXIT_OK;

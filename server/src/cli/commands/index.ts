@@ -22,5 +22,6 @@ export const commands: CommandEntry[] = [
   { name: 'keydb', summary: 'build key databases and truststores per component from the issued PKI', load: async () => (await import('./keydb.ts')).keydbCommand },
   { name: 'lsp', summary: 'run the language server on stdio for any editor', load: async () => (await import('./lsp.ts')).lspCommand },
   { name: 'rotate', summary: 'plan a CA rotation or certificate renewal in phases that break no connection', load: async () => (await import('./rotate.ts')).rotateCommand },
+  { name: 'scan', summary: 'probe the live hosts of a topology and report where they differ from it', load: async () => (await import('./scan.ts')).scanCommand },
   { name: 'simulate', summary: 'rehearse every TLS connection on 127.0.0.1 and compare with the rules', load: async () => (await import('./simulate.ts')).simulateCommand },
 ];

@@ -12,6 +12,7 @@ export const commandEntries: readonly CommandEntry[] = [
   { id: COMMANDS.testHandshake, title: 'Test handshake', needsTrust: true, load: async () => (await import('./handshake.ts')).testHandshakeCommand },
   { id: COMMANDS.simulate, title: 'Simulate topology', needsTrust: true, load: async () => (await import('./simulate.ts')).simulateCommand },
   { id: COMMANDS.planRotation, title: 'Plan rotation', needsTrust: true, load: async () => (await import('./rotate.ts')).planRotationCommand },
+  { id: COMMANDS.scanEnvironment, title: 'Scan environment', needsTrust: true, load: async () => (await import('./scan.ts')).scanEnvironmentCommand },
   // Reads outside files the client names, key databases with their stashes among them, and writes a topology.
   { id: COMMANDS.importEnvironment, title: 'Import environment', needsTrust: true, load: async () => (await import('./import.ts')).importEnvironmentCommand },
   // Writes nothing, but with keydbs it opens key databases through their stashes, as inspect does.
