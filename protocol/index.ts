@@ -13,6 +13,9 @@ export const COMMANDS = {
   simulate: 'sptls.simulate',
   planRotation: 'sptls.planRotation',
   scanEnvironment: 'sptls.scanEnvironment',
+  importEnvironment: 'sptls.importEnvironment',
+  expiry: 'sptls.expiry',
+  collectScript: 'sptls.collectScript',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
@@ -35,6 +38,32 @@ export interface PlanRotationOptions {
   name: string;
   /** Absent: a `ca` is rotated, a component's certificate renewed. */
   kind?: 'ca' | 'certificate';
+}
+
+/** Options of `sptls.importEnvironment` (its first argument is the URI of a folder 'sptls collect-script' filled, or of one collected file). */
+export interface ImportEnvironmentOptions {
+  /** The topology to write (a file: URI); default imported.sptls beside the collected folder. */
+  out?: string;
+  /** Replace the topology and certificate files that exist (default: refuse). */
+  force?: boolean;
+}
+
+/** The one argument of `sptls.collectScript` (it works on no document). */
+export interface CollectScriptOptions {
+  platform: 'linux' | 'aix' | 'windows';
+  /** Also collect stash files and bootstrap.properties (they unlock the key databases). */
+  includeStash?: boolean;
+}
+
+/** Options of `sptls.expiry` (after the topology document's URI); as `sptls expiry`'s flags. */
+export interface ExpiryOptions {
+  /** Only what ends within this many days (expired ones included). */
+  within?: number;
+  format?: 'text' | 'json' | 'ics';
+  /** A folder (file: URI) of key databases collected from the hosts. */
+  keydbs?: string;
+  /** The instant days are counted from (ISO date); default now. */
+  now?: string;
 }
 
 /** Options of `sptls.inspectKeyDatabase` (its first argument is the key database file's URI). */

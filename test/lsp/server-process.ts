@@ -1,8 +1,8 @@
 // Drives the bundled language server as a separate process over stdio, the way an
 // editor does: JSON-RPC with vscode-jsonrpc, no code shared with the server.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver';
 
@@ -104,4 +104,11 @@ export async function initialize(server: ServerProcess, rootUri: string | null =
   }) as { capabilities: Record<string, unknown> };
   await server.conn.sendNotification('initialized', {});
   return result;
+}
+
+/** Every file below `root`, relative to it, sorted (none when it does not exist): what a command wrote. */
+export function filesUnder(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [relative(root, join(d, n))]));
+  return walk(root).sort();
 }

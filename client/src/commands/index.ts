@@ -39,11 +39,29 @@ export class CommandUi implements vscode.Disposable {
       case COMMANDS.inspectKeyDatabase: return this.inspect(args[0], next);
       case COMMANDS.planRotation: return this.planRotation(args, next);
       case COMMANDS.testHandshake: return this.testHandshake(args, next);
-      case COMMANDS.simulate: {
+      case COMMANDS.simulate:
+      case COMMANDS.expiry: {
         const uri = topologyUri(args[0]);
         if (!uri) return undefined;
-        const result = await run(next, command, [uri]);
-        if (result?.text) await this.results.show(`Simulation ${uri.split('/').pop() ?? ''}`, result.text);
+        const result = await run(next, command, [uri, ...args.slice(1)]);
+        const what = command === COMMANDS.simulate ? 'Simulation' : 'Expiry';
+        if (result?.text) await this.results.show(`${what} ${uri.split('/').pop() ?? ''}`, result.text);
+        return result;
+      }
+      case COMMANDS.collectScript: {
+        const platform = args[0] ?? await vscode.window.showQuickPick(['linux', 'aix', 'windows'], { placeHolder: 'Platform of the hosts to collect from' }).then((p) => (p ? { platform: p } : undefined));
+        if (!platform) return undefined;
+        const result = await run(next, command, [platform]);
+        if (result?.text) await this.results.show(`collect-${(platform as { platform: string }).platform}`, result.text);
+        return result;
+      }
+      case COMMANDS.importEnvironment: {
+        // From the palette: the folder 'sptls collect-script' filled; the server opens the topology it writes.
+        const folder = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? vscode.Uri.parse(args[0])
+          : (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Import' }))?.[0];
+        if (!folder) return undefined;
+        const result = await run(next, command, [folder.toString(), ...args.slice(1)]);
+        if (result) this.output.show(true);
         return result;
       }
       case COMMANDS.scanEnvironment: {

@@ -3,7 +3,9 @@
 // copies from these places; the importer never relies on them (it recognises files by name and
 // content), so a file found elsewhere is read the same way.
 
-export type Platform = 'linux' | 'aix' | 'windows';
+export const PLATFORMS = ['linux', 'aix', 'windows'] as const;
+
+export type Platform = (typeof PLATFORMS)[number];
 
 export interface Locations {
   /** Directories holding BA-client / API options and dsmcert.kdb (every documented spelling). */

@@ -4,14 +4,14 @@
 // reports progress, asks the client to show what it wrote, and writes what the CLI writes.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { COMMANDS, DIAGRAM_REQUEST, WORKSPACE_TRUST_NOTIFICATION, type CommandResult, type DiagramResult } from '../../../protocol/index.ts';
 import { ensureCommand } from '../../support/system.ts';
-import { CLIENT_CAPABILITIES, ensureBuilt, ROOT, startServerProcess, type ServerProcess } from '../server-process.ts';
+import { CLIENT_CAPABILITIES, ensureBuilt, filesUnder, ROOT, startServerProcess, type ServerProcess } from '../server-process.ts';
 
 const TOPOLOGY = 'ca Root { subject "CN=Command Test Root" }\nserver SP { address "sp.test" certificate signed-by Root trusts Root }\nclient C { trusts Root }\nC -> SP\n';
 
@@ -21,12 +21,6 @@ let advertised: string[] = [];
 const shown: string[] = [];
 const progress: Array<{ kind: string; title?: string; message?: string }> = [];
 const messages: string[] = [];
-
-function filesUnder(root: string): string[] {
-  if (!existsSync(root)) return [];
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [relative(root, join(d, n))]));
-  return walk(root).sort();
-}
 
 before(async () => {
   ensureBuilt();

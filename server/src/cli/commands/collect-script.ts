@@ -1,7 +1,7 @@
 // `sptls collect-script --platform linux|aix|windows [--include-stash]`: prints the read-only
 // collection script (engine: server/src/import/collect-script.ts).
 import { collectScript, STASH_WARNING } from '../../import/collect-script.ts';
-import type { Platform } from '../../import/locations.ts';
+import { PLATFORMS, type Platform } from '../../import/locations.ts';
 import { EXIT_OK, UsageError, flag, parseArgs, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls collect-script --platform linux|aix|windows [--include-stash]
@@ -51,7 +51,6 @@ Examples:
 Exit status: 0 printed, 2 usage error.
 `;
 
-const PLATFORMS: Platform[] = ['linux', 'aix', 'windows'];
 
 export const collectScriptCommand: Command = {
   help,

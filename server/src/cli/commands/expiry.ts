@@ -1,14 +1,6 @@
-// `sptls expiry FILE`: args -> the expiry report (rotate/expiry.ts) -> text, JSON or iCalendar.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { analyze } from '../../analysis/engine.ts';
-import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
-import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
-import { expiryReport, fileCertificates, issuedCertificates, keyDbCertificates, type ExpiryEntry, type KnownCertificate } from '../../rotate/expiry.ts';
-import { renderIcs } from '../../rotate/ics.ts';
-import { shArg } from '../../pki/provision/escape.ts';
-import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
-import { readBoundedFile } from '../../workspace/bounded-read.ts';
+// `sptls expiry FILE`: args -> the expiry report (rotate/expiry-run.ts) -> text, JSON or iCalendar.
+import { resolve } from 'node:path';
+import { renderExpiry, topologyExpiry } from '../../rotate/expiry-run.ts';
 import { EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
@@ -58,42 +50,16 @@ export const expiryCommand: Command = {
     const file = args.positional[0]!;
     const input = readTopologyFile(file, io, 'expiry');
     if (!input) return EXIT_USAGE;
-    const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(dirname(input.path)), now });
-
-    const known: KnownCertificate[] = [...fileCertificates(analysis)];
     const pkiFlag = flag(args, 'pki');
-    const pkiDir = pkiFlag !== undefined ? resolve(io.cwd, pkiFlag) : join(dirname(input.path), 'pki');
-    const manifestPath = join(pkiDir, MANIFEST_FILE);
-    if (existsSync(manifestPath)) {
-      const file = readBoundedFile(manifestPath, { kind: 'manifest' });
-      const m = file.ok ? parseManifest(file.bytes.toString('utf8')) : { ok: false as const, message: file.reason };
-      if (!m.ok) { io.err(`sptls expiry: ${manifestPath}: ${m.message}\n`); return EXIT_USAGE; }
-      known.push(...issuedCertificates(m.manifest, pkiFlag ?? 'pki'));
-    } else if (pkiFlag !== undefined) throw new UsageError(`--pki ${pkiFlag}: no ${MANIFEST_FILE} there (run 'sptls issue ${file} --out ${pkiFlag}' first)`);
     const keydbs = flag(args, 'keydbs');
-    if (keydbs !== undefined) {
-      const dir = resolve(io.cwd, keydbs);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--keydbs ${keydbs}: no such directory`);
-      known.push(...await keyDbCertificates(analysis, new DiskKeyDbSource(dir)));
-    }
-
-    const entries = expiryReport(analysis, known, { now, topologyArg: file, ...(withinDays !== undefined ? { withinDays } : {}) });
-    const command = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./=:-]+$/.test(a) ? a : shArg(a))).join(' ');
-    if (format === 'ics') io.out(renderIcs(entries, { now, shellCommand: command }));
-    else if (format === 'json') io.out(`${JSON.stringify({ schema: 'sptls.expiry/1', now: now.toISOString(), certificates: entries.map((e) => ({ ...e, notAfter: e.notAfter.toISOString(), rotate: command(e.rotate) })) }, null, 2)}\n`);
-    else io.out(renderText(entries, command, withinDays));
+    const r = await topologyExpiry(input.path, input.text, {
+      now, topologyArg: file,
+      ...(pkiFlag !== undefined ? { pki: { dir: resolve(io.cwd, pkiFlag), label: pkiFlag } } : {}),
+      ...(keydbs !== undefined ? { keydbs: resolve(io.cwd, keydbs) } : {}),
+      ...(withinDays !== undefined ? { withinDays } : {}),
+    });
+    if (!r.ok) { io.err(`sptls expiry: ${r.message}\n`); return EXIT_USAGE; }
+    io.out(renderExpiry(r.entries, format, { now, ...(withinDays !== undefined ? { withinDays } : {}) }));
     return EXIT_OK;
   },
 };
-
-function renderText(entries: ExpiryEntry[], command: (argv: string[]) => string, within: number | undefined): string {
-  if (entries.length === 0) return within === undefined ? 'No certificate with a known end date: run sptls issue, or give --keydbs.\n' : `No certificate ends within ${within} days.\n`;
-  const lines: string[] = [];
-  for (const e of entries) {
-    const left = e.daysLeft < 0 ? `expired ${-e.daysLeft} day(s) ago` : `expires in ${e.daysLeft} day(s)`;
-    lines.push(`${e.notAfter.toISOString().slice(0, 10)}  ${e.kind === 'ca' ? 'CA' : 'certificate'} ${e.name}: ${left} (${e.source}: ${e.where})`);
-    lines.push(`    presented by: ${e.presentedBy.join(', ') || 'none'}; trusted by: ${e.trustedBy.join(', ') || 'none'}`);
-    lines.push(`    rotate: ${command(e.rotate)}`);
-  }
-  return `${lines.join('\n')}\n`;
-}

@@ -1,11 +1,8 @@
 // `sptls import DIR|FILE... [--out FILE] [--force]`: collected files -> a .sptls topology
 // (engine: server/src/import/engine.ts).
-import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
-import { importEnvironment } from '../../import/engine.ts';
-import { readCollections } from '../../import/read-collection.ts';
+import { relative, resolve } from 'node:path';
+import { importSummary, saveImport } from '../../import/save.ts';
 import { safeText } from '../../import/text.ts';
-import { PUBLIC_FILE_MODE, writeFileSafely } from '../../pki/fs/safe-write.ts';
 import { EXIT_OK, EXIT_USAGE, UsageError, flag, parseArgs, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls import DIR|FILE... [--out FILE] [--force]
@@ -60,29 +57,17 @@ export const importCommand: Command = {
     if (parsed.positional.length === 0) throw new UsageError('expected at least one DIR or FILE');
     const out = resolve(io.cwd, flag(parsed, 'out') ?? 'imported.sptls');
     const force = flag(parsed, 'force') !== undefined;
-    const read = await readCollections(parsed.positional, io.cwd);
-    for (const s of read.skipped) io.err(`sptls import: skipped ${safeText(s.file)}: ${safeText(s.reason)}\n`);
-    if (read.files.length === 0) { io.err('sptls import: no files to read\n'); return EXIT_USAGE; }
-    const result = importEnvironment(read.files, { inputs: parsed.positional });
-    const dir = dirname(out);
-    const existing = force ? 'replace' : 'refuse';
-    await mkdir(join(dir, 'certs'), { recursive: true });
-    for (const f of result.files) {
-      const path = join(dir, f.path);
-      const same = await readFile(path, 'utf8').then((t) => t === f.content, () => false);
-      if (same) continue;
-      const w = await writeFileSafely(path, f.content, { mode: PUBLIC_FILE_MODE, existing });
-      if (!w.ok) { io.err(`sptls import: ${w.error.message} (give --force to replace it)\n`); return EXIT_USAGE; }
+    const saved = await saveImport(parsed.positional, io.cwd, { out, force });
+    for (const s of saved.skipped) io.err(`sptls import: skipped ${safeText(s.file)}: ${safeText(s.reason)}\n`);
+    if (!saved.ok) {
+      const hint = saved.reason === 'exists' ? ' (give --force to replace it, or another --out)' : '';
+      io.err(`sptls import: ${saved.message}${hint}\n`);
+      return EXIT_USAGE;
     }
-    const w = await writeFileSafely(out, result.text, { mode: PUBLIC_FILE_MODE, existing });
-    if (!w.ok) { io.err(`sptls import: ${w.error.message} (give --force to replace it, or another --out)\n`); return EXIT_USAGE; }
-    const m = result.model;
+    const m = saved.result.model;
     for (const c of m.conflicts) io.err(`sptls import: conflict: ${c}\n`);
     for (const u of m.unread) io.err(`sptls import: unread: ${u}\n`);
-    const count = (k: string) => m.components.filter((c) => c.kind === k).length;
-    io.out(`${relative(io.cwd, out) || out}: ${count('server')} servers, ${count('storage-agent')} storage agents, ${count('client')} clients, ` +
-      `${count('operations-center')} Operations Centers, ${count('ldap')} LDAP, ${m.connections.length} connections, ${result.files.length} certificates ` +
-      `from ${m.filesRead} files (${m.conflicts.length} conflicts, ${m.unread.length} unread key databases, ${m.unknowns.length} unknowns)\n`);
+    io.out(`${importSummary(saved.result, relative(io.cwd, out) || out)}\n`);
     return EXIT_OK;
   },
 };

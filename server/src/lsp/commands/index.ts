@@ -13,4 +13,10 @@ export const commandEntries: readonly CommandEntry[] = [
   { id: COMMANDS.simulate, title: 'Simulate topology', needsTrust: true, load: async () => (await import('./simulate.ts')).simulateCommand },
   { id: COMMANDS.planRotation, title: 'Plan rotation', needsTrust: true, load: async () => (await import('./rotate.ts')).planRotationCommand },
   { id: COMMANDS.scanEnvironment, title: 'Scan environment', needsTrust: true, load: async () => (await import('./scan.ts')).scanEnvironmentCommand },
+  // Reads outside files the client names, key databases with their stashes among them, and writes a topology.
+  { id: COMMANDS.importEnvironment, title: 'Import environment', needsTrust: true, load: async () => (await import('./import.ts')).importEnvironmentCommand },
+  // Writes nothing, but with keydbs it opens key databases through their stashes, as inspect does.
+  { id: COMMANDS.expiry, title: 'List certificate expiry', needsTrust: true, load: async () => (await import('./expiry.ts')).expiryCommand },
+  // Text only: reads and writes nothing, so an untrusted workspace may have it.
+  { id: COMMANDS.collectScript, title: 'Collection script', needsTrust: false, load: async () => (await import('./collect-script.ts')).collectScriptCommand },
 ];
