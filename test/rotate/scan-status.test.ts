@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/cli.ts';
-import { combineEvidence } from '../../server/src/rotate/scan-evidence.ts';
-import type { PhaseEvidence } from '../../server/src/rotate/index.ts';
+import { combineEvidence, type PhaseEvidence } from '../../server/src/rotate/index.ts';
 import { issued, tlsPeer, type TlsPeer } from '../scan/peers.ts';
 
 let dir: string;

@@ -5,9 +5,8 @@ import { existsSync, statSync } from 'node:fs';
 import { analyze } from '../../analysis/engine.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
-import { keyDbEvidence, phaseByHosts, rehearseRotation, rotationStatus, type IssuedFingerprint, type PhaseEvidence, type RotationTarget } from '../../rotate/index.ts';
+import { combineEvidence, keyDbEvidence, parseScanReport, phaseByHosts, scanEvidence, rehearseRotation, rotationStatus, type IssuedFingerprint, type PhaseEvidence, type RotationTarget } from '../../rotate/index.ts';
 import { planRotationFolder } from '../../rotate/write.ts';
-import { combineEvidence, parseScanReport, scanEvidence } from '../../rotate/scan-evidence.ts';
 import { renderEvidenceText, renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
@@ -69,7 +68,7 @@ Options
                   when every endpoint of its host presents the one issued under the new
                   CA (by fingerprint with the PKI), a self-signed switch when it presents
                   the renewed certificate file; a scan does not show trust lists. With
-                  --keydbs too, a change is done only when neither says it is not
+                  --keydbs too, a change is done only when neither says it is not done
   --format        text (default) or json
   --now ISO-DATE  the instant for the rules and the rehearsal's certificates
   --timeout MS    with --rehearse: limit for each handshake phase (default 5000)
