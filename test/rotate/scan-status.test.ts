@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../server/src/cli/cli.ts';
-import { combineEvidence, type PhaseEvidence } from '../../server/src/rotate/index.ts';
+import type { CertificateFiles, CertificateInfo } from '../../server/src/analysis/certificate-files.ts';
+import { combineEvidence, parseScanReport, rotate, scanEvidence, type PhaseEvidence } from '../../server/src/rotate/index.ts';
 import { issued, tlsPeer, type TlsPeer } from '../scan/peers.ts';
+import { files, NOW, selfSigned } from './support.ts';
 
 let dir: string;
 let a: TlsPeer;
@@ -125,5 +127,29 @@ C -> B
     const phase = (...states: string[]): PhaseEvidence[] => [{ id: 'p', evidence: states.map((state) => ({ change, state, why: state })) as PhaseEvidence['evidence'] }];
     const merged = combineEvidence(phase('done', 'done', 'not-collected', 'unknown', 'not-collected'), phase('not-done', 'unknown', 'done', 'not-collected', 'unknown'));
     assert.deepEqual(merged[0]!.evidence.map((e) => e.state), ['not-done', 'done', 'done', 'not-collected', 'not-collected']);
+  });
+});
+
+describe('scan evidence of a self-signed switch', () => {
+  it('done only when every endpoint of the host presents the renewed certificate file', async () => {
+    const r = await rotate({ text: selfSigned, files: files() }, { target: { kind: 'certificate', name: 'SPB1' }, now: NOW });
+    assert.ok(r.ok);
+    const switchPhase = r.rotation.plan.phases.find((p) => p.slug === 'switch')!;
+    const change = switchPhase.pending.find((c) => c.type === 'switch')!;
+    assert.ok(change.type === 'switch');
+    const renewed = 'AB:'.repeat(31) + 'CD';
+    const other = 'ef'.repeat(32);
+    const certFiles: CertificateFiles = { read: (path) => (path === change.file ? { ok: true, certificates: [{ fingerprint256: renewed } as CertificateInfo] } : files().read(path)) };
+    const judge = (sightings: Array<string | null>) => {
+      const report = parseScanReport(JSON.stringify({ schema: 'sptls.scan/1', endpoints: sightings.map((fp) => ({ responder: 'SPB1', ...(fp ? { leaf: { fingerprintSha256: fp } } : {}) })) }));
+      assert.ok(report.ok);
+      return scanEvidence([switchPhase], report.sightings, new Map(), certFiles)[0]!.evidence.find((e) => e.change === change)!;
+    };
+    assert.equal(judge([renewed]).state, 'done');
+    assert.equal(judge([renewed.replace(/:/g, '').toLowerCase(), renewed]).state, 'done');
+    const half = judge([renewed, other]);
+    assert.equal(half.state, 'not-done');
+    assert.match(half.why, /on 1 of its 2 endpoints/);
+    assert.equal(judge([null]).state, 'not-collected');
   });
 });
