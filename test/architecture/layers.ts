@@ -147,34 +147,3 @@ function cycles(edges: Map<string, Set<string>>): string[][] {
   for (const node of [...edges.keys()].sort()) visit(node, []);
   return found;
 }
-
-/** Exports the host calls by name: VS Code's extension entry points. */
-const ENTRY_POINTS = new Set(['activate', 'deactivate']);
-
-/**
- * Exported values, functions, classes and types that no file names at all, not even the
- * one that exports them: dead code. (A name the project uses only inside its own file is
- * not reported: it is API of that file's other exports.)
- */
-export function deadExports(root: string): string[] {
-  const walk = (d: string): string[] => !existsSync(d) ? [] : readdirSync(d).flatMap((n) => {
-    const p = join(d, n);
-    return statSync(p).isDirectory() ? (n === 'node_modules' ? [] : walk(p)) : /\.(?:ts|mjs)$/.test(n) ? [p] : [];
-  });
-  const production = ['protocol', 'grammar/src', 'server/src', 'client/src'].flatMap((d) => walk(join(root, d)));
-  const texts = new Map([...production, ...['test', 'scripts'].flatMap((d) => walk(join(root, d)))].map((f) => [f, readFileSync(f, 'utf8')]));
-  const dead: string[] = [];
-  for (const file of production) {
-    const text = texts.get(file)!;
-    for (const m of text.matchAll(/^export (?:declare )?(?:async )?(?:function\*?|const|let|class|interface|type|enum|abstract class) (\w+)/gm)) {
-      const name = m[1]!;
-      if (ENTRY_POINTS.has(name)) continue;
-      const word = new RegExp(`\\b${name}\\b`, 'g');
-      const inOwnFile = (text.match(word) ?? []).length > 1;
-      if (!inOwnFile && ![...texts].some(([f, t]) => f !== file && new RegExp(`\\b${name}\\b`).test(t))) {
-        dead.push(`${relative(root, file).split('\\').join('/')}: ${name}`);
-      }
-    }
-  }
-  return dead;
-}

@@ -18,9 +18,9 @@ export type { RotationPlan, RotationTarget, Phase, Change, PhaseChanges, Success
 export type { PhaseProof } from './prove.ts';
 export type { HostSteps, Command } from './steps.ts';
 export type { WrittenFile } from './scripts.ts';
-export { planRotation, materialize, PHASE_CHANGES } from './plan.ts';
+export { planRotation, materialize } from './plan.ts';
 export { provePhases, proofHolds } from './prove.ts';
-export { rehearseRotation, BEFORE_ID, type StateRehearsal } from './rehearse.ts';
+export { rehearseRotation, type StateRehearsal } from './rehearse.ts';
 export { keyDbEvidence, phaseByHosts, type PhaseEvidence, type IssuedFingerprint } from './evidence.ts';
 export { parseScanReport, scanEvidence, combineEvidence, type ScanSightings } from './scan-evidence.ts';
 

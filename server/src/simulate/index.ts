@@ -7,9 +7,7 @@ import { rehearse, type RehearseOptions, type ResultRow } from './run.ts';
 export type { PlanRow, Rehearsal, Verdict } from './plan.ts';
 export type { Observed, ObservedVerdict, ResultRow, RehearseOptions } from './run.ts';
 export type { RehearsalPki, Identity } from './pki.ts';
-export { planRehearsal } from './plan.ts';
 export { pkiFromDir, temporaryPki, rehearsalIssuer } from './pki.ts';
-export { rehearse, observe } from './run.ts';
 export { countRows, renderSimulationJson, renderSimulationText, type SimulationResult } from './render.ts';
 
 export function simulate(analysis: Analysis, pki: RehearsalPki, options: RehearseOptions): Promise<ResultRow[]> {
