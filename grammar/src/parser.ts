@@ -267,3 +267,17 @@ export function* statementChunks(tokens: IToken[], size = 1, end = tokens.length
 export function isEof(token: IToken): boolean {
   return token.tokenType === EOF;
 }
+
+/**
+ * Where the real grammar stands at the end of `tokens` (an unfinished file, such as the
+ * text before an editor's cursor): the rules open when the input ran out, outermost
+ * (`file`) first; empty when the tokens end a complete file; null when the grammar
+ * fails before the end, so the end says nothing.
+ */
+export function rulesOpenAtEnd(tokens: IToken[]): string[] | null {
+  parser.input = tokens;
+  parser.file();
+  if (parser.errors.length === 0) return [];
+  const atEnd = parser.errors.find((e) => isEof(e.token));
+  return atEnd ? atEnd.context.ruleStack : null;
+}

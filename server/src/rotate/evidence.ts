@@ -74,13 +74,18 @@ export async function keyDbEvidence(analysis: Analysis, phases: readonly Phase[]
         const personal = db.entries.find((x) => x.kind === 'personal' && x.certificate && norm(x.certificate.fingerprintSha256) === norm(mine.fingerprint));
         return personal ? { change: c, state: 'done', why: `${c.component}'s key database holds its certificate under ${c.issuer}` } : { change: c, state: 'not-done', why: `${c.component}'s key database does not hold its certificate under ${c.issuer} yet` };
       }
-      case 'declare-ca': return issued.has(c.name) ? { change: c, state: 'done', why: `${c.name} is issued` } : { change: c, state: 'not-done', why: `${c.name} is not issued yet` };
+      case 'declare-ca': return declaredEvidence(c, issued);
       default: return { change: c, state: 'unknown', why: 'key databases do not show this change' };
     }
   };
   const out: PhaseEvidence[] = [];
   for (const p of phases) out.push({ id: p.id, evidence: await Promise.all(p.pending.map(judge)) });
   return out;
+}
+
+/** A new CA is done once `sptls issue` wrote it: the PKI shows it, whatever the hosts hold. */
+export function declaredEvidence(c: Change & { type: 'declare-ca' }, issued: ReadonlyMap<string, IssuedFingerprint>): Evidence {
+  return issued.has(c.name) ? { change: c, state: 'done', why: `${c.name} is issued` } : { change: c, state: 'not-done', why: `${c.name} is not issued yet` };
 }
 
 /** The first phase the hosts have not finished: a change of it is not done, or its host's key database is missing. */

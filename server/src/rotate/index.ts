@@ -22,6 +22,7 @@ export { planRotation, materialize, PHASE_CHANGES } from './plan.ts';
 export { provePhases, proofHolds } from './prove.ts';
 export { rehearseRotation, BEFORE_ID, type StateRehearsal } from './rehearse.ts';
 export { keyDbEvidence, phaseByHosts, type PhaseEvidence, type IssuedFingerprint } from './evidence.ts';
+export { parseScanReport, scanEvidence, combineEvidence, type ScanSightings } from './scan-evidence.ts';
 
 export interface RotateInput {
   text: string;

@@ -59,11 +59,12 @@ export function renderStatusText(s: RotationStatus): string {
 }
 
 /** What the collected key databases show, per remaining phase. */
-export function renderEvidenceText(evidence: readonly PhaseEvidence[], byHosts: string | null): string {
-  const lines = ['Collected key databases:'];
+/** `sources`: what the evidence comes from, e.g. 'key databases and scan'. */
+export function renderEvidenceText(evidence: readonly PhaseEvidence[], byHosts: string | null, sources = 'key databases'): string {
+  const lines = [sources === 'key databases' ? 'Collected key databases:' : `Collected ${sources}:`];
   for (const p of evidence) {
     const count = (s: string) => p.evidence.filter((e) => e.state === s).length;
-    lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('not-collected')} not collected, ${count('unknown')} not shown by key databases`);
+    lines.push(`  ${p.id}: ${count('done')} done, ${count('not-done')} not done, ${count('not-collected')} not collected, ${count('unknown')} not shown by ${sources}`);
     for (const e of p.evidence) if (e.state !== 'unknown') lines.push(`    ${e.state === 'done' ? 'done    ' : 'not done'} ${e.why}`);
   }
   lines.push(byHosts ? `By the hosts, the environment is in ${byHosts}.` : 'By the hosts, every change they can show is done.');

@@ -6,7 +6,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { MAX_CERTIFICATE_FILE_BYTES } from '../analysis/certificate-files.ts';
 
-export type FileKind = 'topology' | 'certificate' | 'key-store' | 'stash' | 'password' | 'manifest';
+export type FileKind = 'topology' | 'certificate' | 'key-store' | 'stash' | 'password' | 'manifest' | 'scan-report';
 
 const MiB = 1024 * 1024;
 
@@ -24,6 +24,8 @@ export const FILE_SIZE_LIMITS: Readonly<Record<FileKind, number>> = {
   password: 4096,
   // sptls-manifest.json of an issued PKI: a few hundred bytes per certificate.
   manifest: 8 * MiB,
+  // A saved `sptls scan --format json`: well under 1 KB per endpoint.
+  'scan-report': 16 * MiB,
 };
 
 export type BoundedReadRefusal = 'missing' | 'not-regular' | 'too-large' | 'unreadable';

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import { analyze } from '../../analysis/engine.ts';
 import { DiskKeyDbSource } from '../../pki/audit/disk-source.ts';
 import { MANIFEST_FILE, parseManifest } from '../../pki/issue/layout.ts';
-import { keyDbEvidence, phaseByHosts, rehearseRotation, rotationStatus, type IssuedFingerprint, type PhaseEvidence, type RotationTarget } from '../../rotate/index.ts';
+import { combineEvidence, keyDbEvidence, parseScanReport, phaseByHosts, scanEvidence, rehearseRotation, rotationStatus, type IssuedFingerprint, type PhaseEvidence, type RotationTarget } from '../../rotate/index.ts';
 import { planRotationFolder } from '../../rotate/write.ts';
 import { renderEvidenceText, renderRehearsalText, renderRotationText, renderStatusText, rotationJson } from '../../rotate/render.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
@@ -17,7 +17,8 @@ import { parseNow } from './check.ts';
 
 const help = `Usage: sptls rotate FILE (--ca NAME | --certificate COMPONENT) [--out DIR] [--force]
                     [--rehearse [--java] [--timeout MS]] [--format text|json] [--now ISO-DATE]
-       sptls rotate FILE (--ca NAME | --certificate COMPONENT) --status [--keydbs DIR [--pki DIR]]
+       sptls rotate FILE (--ca NAME | --certificate COMPONENT) --status [--keydbs DIR] [--scan REPORT]
+                    [--pki DIR]
 
 Plans a certificate rotation as phases so that no connection breaks on the way:
 
@@ -62,6 +63,12 @@ Options
                   show (DIR/<Name>/cert.kdb and the like, as 'sptls check --keydbs'):
                   for each change left, whether its host already holds it, compared by
                   fingerprint with the PKI (--pki DIR, default pki/ beside FILE)
+  --scan REPORT   with --status: also what the hosts present live, from the JSON
+                  'sptls scan FILE --format json' wrote: a reissued certificate is done
+                  when every endpoint of its host presents the one issued under the new
+                  CA (by fingerprint with the PKI), a self-signed switch when it presents
+                  the renewed certificate file; a scan does not show trust lists. With
+                  --keydbs too, a change is done only when neither says it is not done
   --format        text (default) or json
   --now ISO-DATE  the instant for the rules and the rehearsal's certificates
   --timeout MS    with --rehearse: limit for each handshake phase (default 5000)
@@ -77,7 +84,7 @@ Examples
 
 const OPTIONS = {
   ca: 'string', certificate: 'string', out: 'string', force: 'boolean', rehearse: 'boolean', java: 'boolean',
-  status: 'boolean', keydbs: 'string', pki: 'string', format: 'string', now: 'string', timeout: 'string',
+  status: 'boolean', keydbs: 'string', scan: 'string', pki: 'string', format: 'string', now: 'string', timeout: 'string',
 } as const;
 
 /** Fingerprints of what `sptls issue` wrote into `dir` (none when it has no manifest). */
@@ -112,19 +119,31 @@ export function makeRotateCommand(prober: HandshakeProber): Command {
         const r = rotationStatus({ text: input.text, files: new DiskCertificateFiles(topologyDir) }, target, now);
         if (!r.ok) { io.err(`sptls rotate: ${r.message}\n`); return EXIT_FINDINGS; }
         const keydbs = flag(args, 'keydbs');
+        const scan = flag(args, 'scan');
+        const files = new DiskCertificateFiles(topologyDir);
+        const issued = () => issuedFingerprints(resolve(io.cwd, flag(args, 'pki') ?? join(topologyDir, 'pki')));
         let evidence: PhaseEvidence[] | undefined;
         if (keydbs !== undefined) {
           const dir = resolve(io.cwd, keydbs);
           if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--keydbs ${keydbs}: no such directory`);
-          const analysis = analyze(input.text, { certificateFiles: new DiskCertificateFiles(topologyDir), now });
-          evidence = await keyDbEvidence(analysis, r.status.remaining, new DiskKeyDbSource(dir), issuedFingerprints(resolve(io.cwd, flag(args, 'pki') ?? join(topologyDir, 'pki'))));
+          const analysis = analyze(input.text, { certificateFiles: files, now });
+          evidence = await keyDbEvidence(analysis, r.status.remaining, new DiskKeyDbSource(dir), issued());
         }
+        if (scan !== undefined) {
+          const read = readBoundedFile(resolve(io.cwd, scan), { kind: 'scan-report' });
+          if (!read.ok) throw new UsageError(`--scan ${scan}: ${read.reason}`);
+          const report = parseScanReport(read.bytes.toString('utf8'));
+          if (!report.ok) throw new UsageError(`--scan ${scan}: ${report.message}`);
+          const seen = scanEvidence(r.status.remaining, report.sightings, issued(), files);
+          evidence = evidence ? combineEvidence(evidence, seen) : seen;
+        }
+        const sources = [keydbs !== undefined ? 'key databases' : '', scan !== undefined ? 'scan' : ''].filter(Boolean).join(' and ');
         if (format === 'json') {
           io.out(`${JSON.stringify({
             schema: 'sptls.rotate-status/1', target, done: r.status.done, current: r.status.current && { id: r.status.current.id, pending: r.status.current.pending },
-            after: r.status.after, unknowable: r.status.unknowable, ...(evidence ? { keydbs: evidence, phaseByHosts: phaseByHosts(evidence) } : {}),
+            after: r.status.after, unknowable: r.status.unknowable, ...(evidence ? { [scan !== undefined ? 'hosts' : 'keydbs']: evidence, phaseByHosts: phaseByHosts(evidence) } : {}),
           }, null, 2)}\n`);
-        } else io.out(renderStatusText(r.status) + (evidence ? renderEvidenceText(evidence, phaseByHosts(evidence)) : ''));
+        } else io.out(renderStatusText(r.status) + (evidence ? renderEvidenceText(evidence, phaseByHosts(evidence), sources) : ''));
         return EXIT_OK;
       }
 

@@ -1,17 +1,20 @@
-// Where the cursor stands, for completion. The text at the cursor is mid-edit, so
-// the syntax tree is not enough: the tokens from the start of the enclosing (or
-// previous) statement up to the cursor are re-lexed and walked with a small block
-// stack. The AST only says where that statement starts.
+// Where the cursor stands, for completion. The text at the cursor is mid-edit, so the
+// syntax tree is not enough: the tokens from the start of the enclosing (or previous)
+// statement up to the cursor are re-lexed and parsed by the grammar
+// (grammar/src/parser.ts `rulesOpenAtEnd`): the rules still open where the input runs
+// out say which block the cursor is in. Only the current statement is lexed and
+// parsed, so the cost does not grow with the file.
 import type { IToken } from 'chevrotain';
-import { CERTIFICATE_PROPERTIES, CONNECTION_PROPERTIES, DECLARATION_PROPERTIES, KIND_KEYWORDS, type Kind } from '../../../../grammar/src/index.ts';
+import { KIND_KEYWORDS, type Kind } from '../../../../grammar/src/index.ts';
+import { isStatementStart, rulesOpenAtEnd } from '../../../../grammar/src/parser.ts';
 import { tokenize } from '../../../../grammar/src/tokens.ts';
 import type { Analysis } from '../../analysis/engine.ts';
 
 export type Scope =
   | { type: 'top' }
-  | { type: 'declaration'; kind: Kind; name: string | null; lastProperty: string | null }
-  | { type: 'certificate'; kind: Kind; name: string | null; lastProperty: string | null }
-  | { type: 'connection'; from: string; lastProperty: string | null }
+  | { type: 'declaration'; kind: Kind; name: string | null }
+  | { type: 'certificate'; kind: Kind; name: string | null }
+  | { type: 'connection'; from: string }
   | { type: 'unknown' };
 
 /** What the cursor follows at the top level. */
@@ -28,12 +31,14 @@ export interface CursorContext {
   previous: IToken[];
   /** Start of the word being typed (the cursor offset when none). */
   wordStart: number;
+  /** The grammar expects another name of a `trusts A, B` list. */
+  trustsList: boolean;
   /** Inside a comment or string: nothing to complete. */
   quiet: boolean;
 }
 
 const KINDS: ReadonlySet<string> = new Set(KIND_KEYWORDS);
-const PROPERTY_KEYWORDS: ReadonlySet<string> = new Set([...DECLARATION_PROPERTIES, ...CERTIFICATE_PROPERTIES, ...CONNECTION_PROPERTIES]);
+const isKind = (t: IToken): boolean => KINDS.has(t.image) && t.tokenType.name.startsWith('KW_');
 const WORD = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /** Start of the statement the offset is in, or of the last one before it. */
@@ -67,7 +72,7 @@ export function cursorContext(a: Analysis, offset: number): CursorContext {
   const sliceEnd = offset - base;
   const tokens = lexed.tokens;
   if (insideLiteral(tokens, lexed.comments, sliceEnd)) {
-    return { scope: { type: 'unknown' }, top: { after: 'nothing' }, previous: [], wordStart: offset, quiet: true };
+    return { scope: { type: 'unknown' }, top: { after: 'nothing' }, previous: [], wordStart: offset, trustsList: false, quiet: true };
   }
   let wordStart = offset;
   const last = tokens.at(-1);
@@ -76,48 +81,42 @@ export function cursorContext(a: Analysis, offset: number): CursorContext {
     tokens.pop();
   }
 
-  let stack: Scope[] = [];
-  let header: { kind: Kind; name: string | null } | { from: string; to: string | null; arrow: boolean } | null = null;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const img = t.image;
-    const type = t.tokenType.name;
-    if (KINDS.has(img) && type.startsWith('KW_')) { stack = []; header = { kind: img as Kind, name: null }; continue; }
-    if (type === 'ConnectionStart') { stack = []; header = { from: img, to: null, arrow: false }; continue; }
-    const scope = stack.at(-1);
-    if (!scope) {
-      if (img === '{') {
-        if (header && 'kind' in header) stack.push({ type: 'declaration', kind: header.kind, name: header.name, lastProperty: null });
-        else if (header) stack.push({ type: 'connection', from: header.from, lastProperty: null });
-        else stack.push({ type: 'unknown' });
-        header = null;
-      } else if (img === '}' || img === ';') {
-        header = null;
-      } else if (header && 'kind' in header) {
-        if (header.name === null && type === 'Identifier') header.name = img;
-      } else if (header) {
-        if (type === 'Arrow') header.arrow = true;
-        else if (header.arrow && header.to === null && type === 'Identifier') header.to = img;
-      }
-      continue;
-    }
-    if (img === '{') {
-      stack.push(scope.type === 'declaration' && scope.lastProperty === 'certificate'
-        ? { type: 'certificate', kind: scope.kind, name: scope.name, lastProperty: null }
-        : { type: 'unknown' });
-    } else if (img === '}') {
-      stack.pop();
-    } else if (scope.type !== 'top' && scope.type !== 'unknown' && type.startsWith('KW_') && PROPERTY_KEYWORDS.has(img)) {
-      // `certificate signed-by X` and `certificate file "…"` are one property: its block is a certificate block.
-      if (tokens[i - 1]?.image !== 'certificate') scope.lastProperty = img;
-    }
-  }
+  const open = rulesOpenAtEnd(tokens);
+  const scope = scopeOf(tokens, open);
+  return {
+    scope,
+    top: scope.type === 'top' ? topPosition(tokens, open!) : { after: 'nothing' },
+    previous: tokens,
+    wordStart,
+    // After `trusts A,` the trusts property is still open; after `x y,` it is a misspelt one.
+    trustsList: tokens.at(-1)?.image === ',' && open?.at(-1) === 'property',
+    quiet: false,
+  };
+}
 
-  const scope = stack.at(-1) ?? { type: 'top' };
-  let top: TopPosition = { after: 'nothing' };
-  if (scope.type === 'top' && header) {
-    if ('kind' in header) top = header.name === null ? { after: 'kind' } : { after: 'nothing' };
-    else if (header.arrow) top = header.to === null ? { after: 'arrow', initiator: header.from } : { after: 'responder', initiator: header.from, responder: header.to };
-  }
-  return { scope, top, previous: tokens, wordStart, quiet: false };
+function scopeOf(tokens: IToken[], open: string[] | null): Scope {
+  // The grammar failed before the cursor: it cannot say where the cursor is.
+  if (open === null) return { type: 'unknown' };
+  const inside = open.filter((r) => r === 'block').length;
+  if (inside === 0) return { type: 'top' };
+  const start = tokens.findLastIndex(isStatementStart);
+  const first = tokens[start]!;
+  if (open[1] === 'connection') return inside === 1 ? { type: 'connection', from: first.image } : { type: 'unknown' };
+  const kind = first.image as Kind;
+  const name = tokens[start + 1]?.tokenType.name === 'Identifier' ? tokens[start + 1]!.image : null;
+  if (inside === 1) return { type: 'declaration', kind, name };
+  // The grammar opens a block in a declaration's block only after `certificate self-signed|signed-by X`.
+  return inside === 2 ? { type: 'certificate', kind, name } : { type: 'unknown' };
+}
+
+function topPosition(tokens: IToken[], open: string[]): TopPosition {
+  if (open.at(-1) === 'declaration') return isKind(tokens.at(-1)!) ? { after: 'kind' } : { after: 'nothing' };
+  const start = tokens.findLastIndex(isStatementStart);
+  if (start < 0 || isKind(tokens[start]!)) return { after: 'nothing' };
+  const initiator = tokens[start]!.image;
+  const last = tokens.at(-1)!;
+  if (open.at(-1) === 'connection') return last.tokenType.name === 'Arrow' ? { after: 'arrow', initiator } : { after: 'nothing' };
+  // A complete connection ends at its responder; a protocol or block may still follow it.
+  if (open.length === 0 && start === tokens.length - 3) return { after: 'responder', initiator, responder: last.image };
+  return { after: 'nothing' };
 }

@@ -134,7 +134,7 @@ function inBlock(a: Analysis, scope: Exclude<Scope, { type: 'top' } | { type: 'u
   const self = scope.type === 'connection' ? null : scope.name;
   const owner = self ? a.model.byName.get(self) : undefined;
 
-  if (prev === 'trusts' || (prev === ',' && scope.lastProperty === 'trusts')) { trustable(a, self, ctx, out); return; }
+  if (prev === 'trusts' || (prev === ',' && ctx.trustsList)) { trustable(a, self, ctx, out); return; }
   if (prev === 'signed-by') { names(a, (e) => e.kind === 'ca' && e.name !== self, out); return; }
   if (prev === 'spoke-of') { names(a, (e) => e.kind === 'server' && e.name !== self, out, (e) => (e.props.has('hub') ? '0' : '5')); return; }
   if (prev === 'valid' || (prev !== undefined && /^\d+$/.test(prev) && prev2 === 'valid')) {
