@@ -1,5 +1,6 @@
 // Round trip: a topology -> `sptls issue` + `sptls keydb --native-kdb` -> the files its hosts would
-// hold, laid out as a collection -> `sptls import` -> a topology whose `check` gives the same
+// hold, laid out as a collection (every other key database rewritten in KeyStore Explorer's shape,
+// as written natively and by the second writer) -> `sptls import` -> a topology whose `check` gives the same
 // verdict on every connection as the original's. For examples/production.sptls and a generated
 // environment of 2,000 clients.
 import { test } from 'node:test';
@@ -10,18 +11,19 @@ import type { Analysis } from '../../server/src/analysis/engine.ts';
 import type { Entity } from '../../server/src/analysis/model.ts';
 import { analyzeFile, generateEnvironment, IMPORTABLE, issueAndKeydb, layOut } from '../../scripts/import-env.ts';
 import { ROOT, scratch, sptls } from './support.ts';
-import { verdicts } from './round-trip.ts';
+import { rewriteAsSecondWriter, verdicts } from './round-trip.ts';
 
-interface Trip { original: Analysis; imported: Analysis; text: string; stdout: string }
+interface Trip { original: Analysis; imported: Analysis; text: string; stdout: string; secondWriter: string[] }
 
 function roundTrip(topology: string): Trip {
   const dir = join(topology, '..');
   const pki = issueAndKeydb(topology);
   layOut(topology, pki, join(dir, 'collection'));
+  const secondWriter = rewriteAsSecondWriter(join(dir, 'collection'));
   const r = sptls(['import', 'collection', '--out', 'imported/env.sptls'], dir);
   assert.equal(r.status, 0, r.stderr);
   const path = join(dir, 'imported', 'env.sptls');
-  return { original: analyzeFile(topology), imported: analyzeFile(path), text: readFileSync(path, 'utf8'), stdout: r.stdout };
+  return { original: analyzeFile(topology), imported: analyzeFile(path), text: readFileSync(path, 'utf8'), stdout: r.stdout, secondWriter };
 }
 
 /** Imported name -> original name: same name, else same kind and address, else a Db2 by the server that uses it. */
@@ -68,6 +70,7 @@ test('examples/production.sptls: every connection keeps its verdict', { timeout:
   const topology = join(dir, 'production.sptls');
   copyFileSync(join(ROOT, 'examples', 'production.sptls'), topology);
   const trip = roundTrip(topology);
+  assert.ok(trip.secondWriter.length >= 3, `key databases in the second writer's shape: ${trip.secondWriter.join(', ')}`);
   const expected = importableVerdicts(trip.original);
   // The reporting agent's files are not in the facts: its two connections cannot be imported.
   assert.equal(verdicts(trip.original).size - expected.size, 2);
@@ -80,6 +83,7 @@ test('a generated environment of 2,000 clients: every connection keeps its verdi
   const topology = join(dir, 'gen.sptls');
   writeFileSync(topology, generateEnvironment(2000));
   const trip = roundTrip(topology);
+  assert.ok(trip.secondWriter.length >= 1000, `${trip.secondWriter.length} key databases in the second writer's shape`);
   assert.match(trip.stdout, /: 6 servers, 1 storage agents, 2000 clients, 1 Operations Centers, 1 LDAP, /);
   const expected = importableVerdicts(trip.original);
   assert.equal(expected.size, verdicts(trip.original).size, 'every connection of the generated environment is importable');

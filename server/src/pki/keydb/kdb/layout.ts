@@ -10,6 +10,9 @@ export const RECORD_TYPE = 1;
 /** BIT STRING flags gskcapicmd writes on every record, personal or trusted. */
 export const NATIVE_RECORD_FLAGS = Buffer.from([0x80]);
 export const NATIVE_FLAGS_UNUSED_BITS = 7;
+/** BIT STRING flags KeyStore Explorer writes on personal records (trusted ones get the native 0x80). */
+export const KSE_PERSONAL_FLAGS = Buffer.from([0xc0]);
+export const KSE_PERSONAL_FLAGS_UNUSED_BITS = 6;
 export const TRAILER_HASH_COUNT = 5;
 /** KeyStore Explorer's trailer: SHA-1(SubjectPublicKeyInfo), SHA-1(certificate). */
 export const KSE_TRAILER_HASH_COUNT = 2;

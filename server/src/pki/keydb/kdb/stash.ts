@@ -72,3 +72,12 @@ export function writeStashV1(password: string): Buffer {
   for (let i = 0; i < V1_LENGTH; i++) out[i]! ^= XOR;
   return out;
 }
+
+/** The 193-byte v8 format (GSKit's current default, and what KeyStore Explorer writes): the v1 buffer under a keystream. */
+export function writeStashV8(password: string): Buffer {
+  const buffer = writeStashV1(password);
+  const a = randomBytes(32);
+  const b = sha256(Buffer.from([1]), a);
+  xorInto(buffer, v8Keystream(a, b, buffer.length));
+  return Buffer.concat([a, b, buffer]);
+}
