@@ -111,7 +111,7 @@ const knip = join(root, 'node_modules', '.bin', 'knip');
 
 function runKnip(dir: string): { status: number | null; out: string } {
   const r = spawnSync(knip, ['--no-progress', '--include', 'exports,files'], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  return { status: r.status, out: r.error ? `knip did not run: ${r.error.message}` : `${r.stdout}${r.stderr}` };
 }
 
 test('knip finds an export nobody imports (a probe project)', () => {
