@@ -65,3 +65,12 @@ export function parseArgs(args: string[], spec: Record<string, 'boolean' | 'stri
 export function flag(p: ParsedArgs, name: string): string | undefined {
   return p.flags.get(name)?.[0];
 }
+
+/** `--timeout MS` of the commands that open connections: a whole number of milliseconds, if given. */
+export function timeoutFlag(p: ParsedArgs): number | undefined {
+  const timeout = flag(p, 'timeout');
+  if (timeout === undefined) return undefined;
+  const ms = Number(timeout);
+  if (!Number.isInteger(ms) || ms < 1) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
+  return ms;
+}

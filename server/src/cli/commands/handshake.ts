@@ -9,7 +9,7 @@ import type { HandshakeReport, ProbeTarget } from '../../handshake/report.ts';
 import { splitTarget } from '../../handshake/target.ts';
 import { analyzeTopology } from '../../workspace/topology.ts';
 import { readBoundedFile, type FileKind } from '../../workspace/bounded-read.ts';
-import { flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { flag, parseArgs, timeoutFlag, UsageError, type CliIO, type Command } from '../io.ts';
 
 const help = `Usage: sptls handshake HOST:PORT [options]
 
@@ -132,12 +132,8 @@ function optionsFrom(args: ReturnType<typeof parseArgs>, io: CliIO): ProbeOption
   const cert = flag(args, 'cert'), key = flag(args, 'key');
   if ((cert === undefined) !== (key === undefined)) throw new UsageError('--cert and --key go together');
   if (cert !== undefined && key !== undefined) options.clientCert = { certPem: readText(io, cert, 'client certificate', 'certificate'), keyPem: readText(io, key, 'client key', 'certificate') };
-  const timeout = flag(args, 'timeout');
-  if (timeout !== undefined) {
-    const ms = Number(timeout);
-    if (!Number.isInteger(ms) || ms < 1) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
-    options.timeoutMs = ms;
-  }
+  const timeoutMs = timeoutFlag(args);
+  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   return options;
 }
 

@@ -11,7 +11,7 @@ import { renderEvidenceText, renderRehearsalText, renderRotationText, renderStat
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
 import { DiskCertificateFiles } from '../../workspace/disk-certificates.ts';
 import { readBoundedFile } from '../../workspace/bounded-read.ts';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, timeoutFlag, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
 
@@ -161,9 +161,7 @@ export function makeRotateCommand(prober: HandshakeProber): Command {
         if (args.flags.has('java')) {
           try { java = jsseClient(io.env); } catch (e) { if (e instanceof JavaUnavailableError) throw new UsageError(e.message); throw e; }
         }
-        const timeout = flag(args, 'timeout');
-        const timeoutMs = timeout === undefined ? undefined : Number(timeout);
-        if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
+        const timeoutMs = timeoutFlag(args);
         const states = await rehearseRotation(rotation.plan, rotation.reanalyze, { prober, now, ...(java ? { java } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
         const broken = states.some((s) => s.broken.length > 0);
         if (format === 'json') io.out(`${JSON.stringify({ ...(rotationJson(rotation, outDir) as object), rehearsal: states.map((s) => ({ id: s.id, broken: s.broken, rows: s.rows.length })) }, null, 2)}\n`);

@@ -8,7 +8,7 @@ import {
   countRows, pkiFromDir, renderSimulationJson, renderSimulationText, simulate, temporaryPki, type RehearsalPki,
 } from '../../simulate/index.ts';
 import { jsseClient, JavaUnavailableError, type JavaClient } from '../../simulate/java/jsse-client.ts';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, UsageError, type CliIO, type Command } from '../io.ts';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, flag, parseArgs, timeoutFlag, UsageError, type CliIO, type Command } from '../io.ts';
 import { readTopologyFile } from '../topology-input.ts';
 import { parseNow } from './check.ts';
 
@@ -75,9 +75,7 @@ export function makeSimulateCommand(prober: HandshakeProber): Command {
       const format = flag(args, 'format') ?? 'text';
       if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
       const now = parseNow(flag(args, 'now'));
-      const timeout = flag(args, 'timeout');
-      const timeoutMs = timeout === undefined ? undefined : Number(timeout);
-      if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1)) throw new UsageError(`--timeout takes a whole number of milliseconds, not '${timeout}'`);
+      const timeoutMs = timeoutFlag(args);
 
       let java: JavaClient | undefined;
       if (args.flags.has('java')) {
